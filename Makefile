@@ -1,0 +1,98 @@
+# sbx: build, run and test. `make run` and `make test` install their own
+# dependencies through `make deps`; everything is built into build/.
+
+BUILD       := build
+CC          := gcc
+HOST_CC     := gcc
+PYTHON      := /usr/bin/python3
+MBEDTLS_SRC := $(BUILD)/mbedtls-src
+MBEDTLS_OK  := $(MBEDTLS_SRC)/.unpacked
+GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
+
+# Flags that keep freestanding code off SSE, the red zone and %fs (no TLS, no
+# stack protector), so it is safe in the hypervisor and in the securebox.
+FREESTANDING_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+	-ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fcf-protection=none \
+	-nostdinc -isystem $(GCC_INCLUDE) -Ilib/libc/include
+MBEDTLS_CPPFLAGS := -Ilib/crypto -I$(MBEDTLS_SRC)/include \
+	-DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"'
+
+HV_CPPFLAGS := -Iinclude -Ihv -Ilib/crypto $(MBEDTLS_CPPFLAGS)
+HV_SOURCES  := $(wildcard hv/*.c hv/tpm/*.c hv/arch/x86/*.c hv/arch/x86/*.S) \
+	lib/libc/string.c lib/crypto/sha256.c lib/crypto/zeroize.c
+MBEDTLS_SHA256_SOURCES := $(MBEDTLS_SRC)/library/sha256.c
+HV_OBJECTS := $(patsubst %,$(BUILD)/hv-obj/%.o,$(HV_SOURCES)) \
+	$(patsubst $(MBEDTLS_SRC)/%,$(BUILD)/hv-obj/mbedtls/%.o,$(MBEDTLS_SHA256_SOURCES))
+
+# Host builds of the same pure sources: unit tests run them under the sanitizers.
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=all
+HOST_CPPFLAGS := -Iinclude -Ihv $(MBEDTLS_CPPFLAGS)
+HOST_SHA256_SOURCES := lib/crypto/sha256.c lib/crypto/zeroize.c $(MBEDTLS_SHA256_SOURCES)
+
+.PHONY: all deps run test unit-test system-test clean
+all: $(BUILD)/hv.elf $(BUILD)/sbx.iso $(BUILD)/sbx-measure
+
+deps:
+	@sh mk/deps.sh
+	@sh mk/fetch-mbedtls.sh $(MBEDTLS_SRC)
+
+$(MBEDTLS_OK):
+	sh mk/fetch-mbedtls.sh $(MBEDTLS_SRC)
+
+# --- hypervisor ---------------------------------------------------------------
+$(BUILD)/hv-obj/%.c.o: %.c | $(MBEDTLS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(FREESTANDING_CFLAGS) $(HV_CPPFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/hv-obj/lib/libc/string.c.o: lib/libc/string.c
+	@mkdir -p $(dir $@)
+	$(CC) $(FREESTANDING_CFLAGS) -fno-builtin -fno-tree-loop-distribute-patterns -c $< -o $@
+
+$(BUILD)/hv-obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(FREESTANDING_CFLAGS) $(HV_CPPFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/hv-obj/mbedtls/%.c.o: $(MBEDTLS_SRC)/%.c | $(MBEDTLS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(FREESTANDING_CFLAGS) -Wno-error $(MBEDTLS_CPPFLAGS) -c $< -o $@
+
+$(BUILD)/hv.elf: $(HV_OBJECTS) hv/arch/x86/hv.ld
+	$(CC) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
+		-Wl,-z,noexecstack -T hv/arch/x86/hv.ld -o $@ $(HV_OBJECTS) -lgcc
+	grub-file --is-x86-multiboot2 $@
+
+# --- boot modules and images --------------------------------------------------
+include grub/images.mk
+
+# --- host tools -----------------------------------------------------------------
+include attest/tools.mk
+
+# --- tests ----------------------------------------------------------------------
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+include $(wildcard tests/unit/*.mk)
+
+.SECONDEXPANSION:
+$(BUILD)/unit/%: tests/unit/%.c $$($$*_SOURCES) | $(MBEDTLS_OK)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_CPPFLAGS) -o $@ $^ -lcmocka $($*_LIBS)
+
+unit-test: $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
+	@set -e; for t in $^; do echo "== $$t"; $$t; done
+
+system-test: all
+	$(PYTHON) -m pytest -v tests/system
+
+test: deps
+	$(MAKE) unit-test
+	$(MAKE) system-test
+
+run: deps
+	$(MAKE) all
+	sh mk/run.sh $(BUILD)/sbx.iso
+
+clean:
+	rm -rf $(BUILD)/hv-obj $(BUILD)/unit $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/iso-* $(BUILD)/sbx-measure
+
+-include $(shell find $(BUILD)/hv-obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,182 @@
+/* sbx-measure: predicts the SHA-256 values of PCRs 17-19 after an sbx measured
+ * launch, from the boot files alone, by replaying the hypervisor's own launch plan
+ * with the hypervisor's own record format. It is the seed of the attestation
+ * reference values.
+ *
+ *   sbx-measure --hv F --policy F --securebox F --kernel F --initrd F --cmdline S
+ *               [--event-log OUT]
+ *
+ * Prints "pcr17 <hex>", "pcr18 <hex>", "pcr19 <hex>". --event-log writes the log the
+ * hypervisor would produce, for the SHA-256 bank only. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "elf_image.h"
+#include "event_log.h"
+#include "launch_plan.h"
+#include "sha256.h"
+
+#define EXIT_USAGE 2
+#define EXIT_INPUT 1
+#define MAX_INPUT_SIZE (1ul << 30)
+
+struct input_file {
+	uint8_t *data;
+	size_t size;
+};
+
+static void die(int code, const char *format, const char *detail)
+{
+	fprintf(stderr, "sbx-measure: ");
+	fprintf(stderr, format, detail);
+	fprintf(stderr, "\n");
+	exit(code);
+}
+
+static struct input_file read_file(const char *path)
+{
+	struct input_file file = { NULL, 0 };
+	FILE *stream = fopen(path, "rb");
+	size_t capacity = 0;
+
+	if (!stream)
+		die(EXIT_INPUT, "cannot open %s", path);
+	for (;;) {
+		size_t got;
+
+		if (file.size == capacity) {
+			capacity = capacity ? capacity * 2 : 65536;
+			if (capacity > MAX_INPUT_SIZE)
+				die(EXIT_INPUT, "%s is larger than 1 GiB", path);
+			file.data = realloc(file.data, capacity);
+			if (!file.data)
+				die(EXIT_INPUT, "out of memory reading %s", path);
+		}
+		got = fread(file.data + file.size, 1, capacity - file.size, stream);
+		file.size += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(stream))
+		die(EXIT_INPUT, "error reading %s", path);
+	fclose(stream);
+	return file;
+}
+
+static void extend(uint8_t pcr[SHA256_DIGEST_SIZE], const uint8_t digest[SHA256_DIGEST_SIZE])
+{
+	uint8_t concatenation[2 * SHA256_DIGEST_SIZE];
+
+	memcpy(concatenation, pcr, SHA256_DIGEST_SIZE);
+	memcpy(concatenation + SHA256_DIGEST_SIZE, digest, SHA256_DIGEST_SIZE);
+	sha256(concatenation, sizeof(concatenation), pcr);
+}
+
+struct component_input {
+	enum sbx_component component;
+	const uint8_t *data;
+	size_t size;
+};
+
+int main(int argc, char **argv)
+{
+	const char *paths[5] = { 0 };
+	static const char *const options[5] = { "--hv", "--policy", "--securebox", "--kernel",
+						"--initrd" };
+	const char *cmdline = NULL, *event_log_path = NULL, *error;
+	struct input_file files[5];
+	struct component_input components[6];
+	uint8_t pcrs[TPM2_PCR_COUNT][SHA256_DIGEST_SIZE];
+	static uint8_t log_buffer[65536];
+	struct tpm2_bank_list sha256_bank = { 1, { TPM2_ALG_SHA256 } };
+	struct event_log log;
+	const uint8_t *image;
+	size_t image_size;
+
+	for (int i = 1; i < argc; i += 2) {
+		int matched = 0;
+
+		if (i + 1 >= argc)
+			die(EXIT_USAGE, "%s needs a value", argv[i]);
+		for (int o = 0; o < 5; o++)
+			if (!strcmp(argv[i], options[o])) {
+				paths[o] = argv[i + 1];
+				matched = 1;
+			}
+		if (!strcmp(argv[i], "--cmdline")) {
+			cmdline = argv[i + 1];
+			matched = 1;
+		} else if (!strcmp(argv[i], "--event-log")) {
+			event_log_path = argv[i + 1];
+			matched = 1;
+		}
+		if (!matched)
+			die(EXIT_USAGE, "unknown option %s", argv[i]);
+	}
+	for (int o = 0; o < 5; o++)
+		if (!paths[o])
+			die(EXIT_USAGE, "missing %s FILE", options[o]);
+	if (!cmdline)
+		die(EXIT_USAGE, "missing %s STRING", "--cmdline");
+
+	for (int o = 0; o < 5; o++)
+		files[o] = read_file(paths[o]);
+	if (elf_loaded_image(files[0].data, files[0].size, &image, &image_size, &error))
+		die(EXIT_INPUT, "hypervisor image: %s", error);
+
+	components[0] = (struct component_input){ SBX_COMPONENT_HYPERVISOR, image, image_size };
+	components[1] = (struct component_input){ SBX_COMPONENT_POLICY, files[1].data, files[1].size };
+	components[2] = (struct component_input){ SBX_COMPONENT_SECUREBOX, files[2].data,
+						  files[2].size };
+	components[3] = (struct component_input){ SBX_COMPONENT_KERNEL, files[3].data, files[3].size };
+	components[4] = (struct component_input){ SBX_COMPONENT_INITRD, files[4].data, files[4].size };
+	components[5] = (struct component_input){ SBX_COMPONENT_CMDLINE, (const uint8_t *)cmdline,
+						  strlen(cmdline) };
+
+	memset(pcrs, LAUNCH_PCR_INITIAL_BYTE, sizeof(pcrs));
+	if (event_log_init(&log, log_buffer, sizeof(log_buffer), &sha256_bank) != EVENT_LOG_OK)
+		die(EXIT_INPUT, "%s", "cannot start the event log");
+	for (size_t i = 0; i < launch_plan_length; i++) {
+		const struct launch_event *event = &launch_plan[i];
+		struct sbx_measurement_record record;
+		static const uint8_t separator[SBX_SEPARATOR_SIZE];
+		const void *event_data = separator;
+		uint32_t event_size = sizeof(separator);
+		struct tpm2_digest_list digests = { 1, { { TPM2_ALG_SHA256, SHA256_DIGEST_SIZE, { 0 } } } };
+
+		if (event->event_type == SBX_EV_EVENT_TAG) {
+			uint8_t component_digest[SHA256_DIGEST_SIZE];
+			const struct component_input *input = NULL;
+
+			for (int c = 0; c < 6; c++)
+				if (components[c].component == event->component)
+					input = &components[c];
+			sha256(input->data, input->size, component_digest);
+			launch_record_build(&record, input->component, component_digest, input->size);
+			event_data = &record;
+			event_size = sizeof(record);
+		}
+		sha256(event_data, event_size, digests.digest[0].bytes);
+		extend(pcrs[event->pcr], digests.digest[0].bytes);
+		if (event_log_append(&log, event->pcr, event->event_type, &digests, event_data,
+				     event_size) != EVENT_LOG_OK)
+			die(EXIT_INPUT, "%s", "event log overflow");
+	}
+
+	for (uint32_t pcr = SBX_PCR_HYPERVISOR; pcr <= SBX_PCR_COMMODITY; pcr++) {
+		printf("pcr%u ", pcr);
+		for (int b = 0; b < SHA256_DIGEST_SIZE; b++)
+			printf("%02x", pcrs[pcr][b]);
+		printf("\n");
+	}
+	if (event_log_path) {
+		FILE *out = fopen(event_log_path, "wb");
+
+		if (!out || fwrite(log.buffer, 1, log.size, out) != log.size || fclose(out))
+			die(EXIT_INPUT, "cannot write %s", event_log_path);
+	}
+	for (int o = 0; o < 5; o++)
+		free(files[o].data);
+	return 0;
+}

@@ -1,0 +1,1 @@
+test_boot_modules_SOURCES := hv/boot_modules.c

@@ -1,0 +1,1 @@
+test_event_log_SOURCES := hv/event_log.c hv/tpm/tpm2_command.c

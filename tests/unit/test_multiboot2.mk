@@ -1,0 +1,1 @@
+test_multiboot2_SOURCES := hv/multiboot2.c

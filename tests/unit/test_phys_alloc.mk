@@ -1,0 +1,1 @@
+test_phys_alloc_SOURCES := hv/phys_alloc.c

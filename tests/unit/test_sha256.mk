@@ -1,0 +1,1 @@
+test_sha256_SOURCES := $(HOST_SHA256_SOURCES)
