@@ -28,7 +28,7 @@ HV_OBJECTS := $(patsubst %,$(BUILD)/hv-obj/%.o,$(HV_SOURCES)) \
 # Host builds of the same pure sources: unit tests run them under the sanitizers.
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=all
-HOST_CPPFLAGS := -Iinclude -Ihv $(MBEDTLS_CPPFLAGS)
+HOST_CPPFLAGS := -Iinclude -Ihv -Iattest $(MBEDTLS_CPPFLAGS)
 HOST_SHA256_SOURCES := lib/crypto/sha256.c lib/crypto/zeroize.c $(MBEDTLS_SHA256_SOURCES)
 
 .PHONY: all deps run test unit-test system-test clean
@@ -72,11 +72,13 @@ include attest/tools.mk
 # --- tests ----------------------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 include $(wildcard tests/unit/*.mk)
+include tests/fuzz/fuzz.mk
 
 .SECONDEXPANSION:
 $(BUILD)/unit/%: tests/unit/%.c $$($$*_SOURCES) | $(MBEDTLS_OK)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(HOST_CPPFLAGS) -o $@ $^ -lcmocka $($*_LIBS)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_CPPFLAGS) -MMD -MP -MF $@.d -o $@ $(filter %.c,$^) \
+		-lcmocka $($*_LIBS)
 
 unit-test: $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 	@set -e; for t in $^; do echo "== $$t"; $$t; done
@@ -86,6 +88,7 @@ system-test: all
 
 test: deps
 	$(MAKE) unit-test
+	$(MAKE) fuzz-smoke
 	$(MAKE) system-test
 
 run: deps
@@ -95,4 +98,4 @@ run: deps
 clean:
 	rm -rf $(BUILD)/hv-obj $(BUILD)/unit $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/iso-* $(BUILD)/sbx-measure
 
--include $(shell find $(BUILD)/hv-obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/hv-obj $(BUILD)/unit -name '*.d' 2>/dev/null)

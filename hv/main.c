@@ -1,5 +1,6 @@
 /* The hypervisor's boot path: parse what GRUB handed over, measure everything into
  * the TPM, and (in later stages) start the partitions. */
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -107,9 +108,15 @@ static void measure(void)
 	printk("sbx: measured\n");
 }
 
+/* PCR 8 and 9 are GRUB's (commands and files, UEFI boots only): shown beside ours so
+ * that a user can see whether the chain below the hypervisor was measured. */
 static void report_pcrs(void)
 {
-	for (uint32_t pcr = SBX_PCR_HYPERVISOR; pcr <= SBX_PCR_COMMODITY; pcr++) {
+	static const uint32_t reported[] = { 8, 9, SBX_PCR_HYPERVISOR, SBX_PCR_SECUREBOX,
+					     SBX_PCR_COMMODITY };
+
+	for (size_t i = 0; i < sizeof(reported) / sizeof(reported[0]); i++) {
+		uint32_t pcr = reported[i];
 		struct tpm2_digest value;
 		struct tpm_error error;
 
@@ -151,8 +158,9 @@ static bool open_tpm(const struct hv_options *options)
 			panic("TPM: %s failed: %s, response code 0x%08x (%s)", error.command,
 			      error.reason, error.response_code,
 			      tpm2_response_code_name(error.response_code));
-		panic("TPM: %s: %s (TIS at 0x%lx, locality %u); the launch cannot be measured",
-		      error.command, error.reason, TIS_BASE_ADDRESS, TPM_LOCALITY_HYPERVISOR);
+		panic("TPM: %s at 0x%lx, locality %u: %s; the launch cannot be measured "
+		      "(the hypervisor option tpm=optional boots on unmeasured)",
+		      error.command, TIS_BASE_ADDRESS, TPM_LOCALITY_HYPERVISOR, error.reason);
 	}
 	printk("sbx: WARNING: TPM: %s: %s\n", error.command, error.reason);
 	printk("sbx: WARNING: tpm=optional: NOTHING WAS MEASURED. This boot cannot be attested.\n");

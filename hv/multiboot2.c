@@ -71,6 +71,12 @@ static uint64_t read64(const uint8_t *bytes)
 	return value;
 }
 
+/* No overflow: a tag's size was checked against total_size, at most 1 MiB. */
+static uint32_t align_tag_size(uint32_t size)
+{
+	return (size + TAG_ALIGN - 1) & ~(uint32_t)(TAG_ALIGN - 1);
+}
+
 /* Empty ranges overlap nothing: an empty module occupies no memory. */
 static bool ranges_overlap(uint64_t a_start, uint64_t a_end, uint64_t b_start, uint64_t b_end)
 {
@@ -264,7 +270,7 @@ int mb2_parse(const void *mbi, size_t available, uint64_t mbi_address,
 	if (message)
 		goto fail;
 
-	for (offset = BLOCK_HEADER_SIZE;; offset += (tag.size + TAG_ALIGN - 1) & ~(TAG_ALIGN - 1)) {
+	for (offset = BLOCK_HEADER_SIZE;; offset += align_tag_size(tag.size)) {
 		error->offset = offset;
 		error->tag_type = 0;
 		if (offset >= block.total_size) {

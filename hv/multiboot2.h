@@ -45,7 +45,8 @@ struct mb2_info {
 	uint32_t module_count;
 	struct mb2_module modules[MB2_MAX_MODULES];
 	uint32_t rsdp_size;                     /* 0 when no ACPI RSDP tag */
-	uint8_t rsdp[MB2_MAX_RSDP];             /* copy of the RSDP (old or new tag) */
+	uint8_t rsdp[MB2_MAX_RSDP];             /* copy of the RSDP; GRUB may pass both
+	                                         * the old and the new tag, the new wins */
 	bool rsdp_is_v2;
 	bool efi64;                             /* an EFI 64-bit system table tag was present */
 	uint64_t efi64_system_table;
@@ -59,9 +60,13 @@ struct mb2_error {
 };
 
 /* Parses the block at `mbi`, reading at most `available` bytes from it (whatever the
- * block claims). Modules must not overlap each other, the block itself, or the
- * hypervisor image [image_start, image_end). Returns 0 and fills `info`, or -1 and
- * fills `error`; `info` is then unspecified. */
+ * block claims). `mbi_address` is the block's physical address, which must be 8-byte
+ * aligned; `mbi` itself may have any alignment. Modules must not overlap each other,
+ * the block itself, or the hypervisor image [image_start, image_end); an empty module
+ * overlaps nothing. Unknown tags are skipped; a second copy of a tag that describes
+ * one thing (command line, boot loader name, memory map, EFI system table, either
+ * RSDP) is an error, and so is a missing memory map. Returns 0 and fills `info`, or
+ * -1 and fills `error`; `info` is then unspecified. */
 int mb2_parse(const void *mbi, size_t available, uint64_t mbi_address,
 	      uint64_t image_start, uint64_t image_end,
 	      struct mb2_info *info, struct mb2_error *error);

@@ -274,6 +274,14 @@ static enum tpm2_parse_status read_digest_values(struct reader *reader,
 	return TPM2_PARSE_OK;
 }
 
+/* A TPM2B whose contents are of no interest, only its size. */
+static bool skip_sized(struct reader *reader, uint16_t *size)
+{
+	struct reader contents;
+
+	return read_u16(reader, size) && read_region(reader, *size, &contents);
+}
+
 /* The answer to our single password session: the TPM returns no nonce and no
  * hmac for it, and always reports continueSession. */
 static enum tpm2_parse_status read_password_auth(struct reader *reader)
@@ -281,8 +289,8 @@ static enum tpm2_parse_status read_password_auth(struct reader *reader)
 	uint16_t nonce_size, hmac_size;
 	uint8_t attributes;
 
-	if (!read_u16(reader, &nonce_size) || !read_u8(reader, &attributes) ||
-	    !read_u16(reader, &hmac_size))
+	if (!skip_sized(reader, &nonce_size) || !read_u8(reader, &attributes) ||
+	    !skip_sized(reader, &hmac_size))
 		return TPM2_PARSE_TRUNCATED;
 	if (nonce_size || hmac_size || attributes != TPMA_SESSION_CONTINUE_SESSION)
 		return TPM2_PARSE_MALFORMED;

@@ -35,7 +35,8 @@ struct tpm2_digest_list {
 	struct tpm2_digest digest[TPM2_MAX_BANKS];
 };
 
-/* The active PCR banks: algorithms with at least one PCR allocated. */
+/* The active PCR banks: algorithms with at least one PCR allocated, including
+ * ones tpm2_digest_size() does not know (the caller decides about those). */
 struct tpm2_bank_list {
 	uint32_t count;
 	uint16_t algorithm[TPM2_MAX_BANKS];
@@ -61,7 +62,10 @@ const char *tpm2_parse_status_string(enum tpm2_parse_status status);
 
 /* Every parser checks the whole response: header tag, responseSize == length, the
  * response code (stored in *response_code whenever the header parses), and that
- * every byte is consumed. */
+ * every byte is consumed. A failed parse leaves its output zeroed. */
+
+/* For commands whose response carries no parameters and no sessions (e.g.
+ * TPM2_Startup): anything after the header is MALFORMED. */
 enum tpm2_parse_status tpm2_parse_response_header(const uint8_t *response, size_t length,
 						  uint32_t *response_code);
 enum tpm2_parse_status tpm2_parse_pcr_event_response(const uint8_t *response, size_t length,

@@ -1,0 +1,1 @@
+test_hv_options_SOURCES := hv/hv_options.c

@@ -1,0 +1,1 @@
+test_launch_plan_SOURCES := hv/launch_plan.c attest/elf_image.c

@@ -1,0 +1,1 @@
+test_tis_SOURCES := hv/tpm/tis.c
