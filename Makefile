@@ -18,7 +18,7 @@ FREESTANDING_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 MBEDTLS_CPPFLAGS := -Ilib/crypto -I$(MBEDTLS_SRC)/include \
 	-DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"'
 
-HV_CPPFLAGS := -Iinclude -Ihv -Ilib/crypto $(MBEDTLS_CPPFLAGS)
+HV_CPPFLAGS := -Iinclude -Ihv $(MBEDTLS_CPPFLAGS)
 HV_SOURCES  := $(wildcard hv/*.c hv/tpm/*.c hv/arch/x86/*.c hv/arch/x86/*.S) \
 	lib/libc/string.c lib/crypto/sha256.c lib/crypto/zeroize.c
 MBEDTLS_SHA256_SOURCES := $(MBEDTLS_SRC)/library/sha256.c
@@ -63,6 +63,10 @@ $(BUILD)/hv.elf: $(HV_OBJECTS) hv/arch/x86/hv.ld
 		-Wl,-z,noexecstack -T hv/arch/x86/hv.ld -o $@ $(HV_OBJECTS) -lgcc
 	grub-file --is-x86-multiboot2 $@
 
+# --- securebox and test guest -------------------------------------------------
+-include securebox/securebox.mk
+-include tests/guest/guest.mk
+
 # --- boot modules and images --------------------------------------------------
 include grub/images.mk
 
@@ -96,6 +100,7 @@ run: deps
 	sh mk/run.sh $(BUILD)/sbx.iso
 
 clean:
-	rm -rf $(BUILD)/hv-obj $(BUILD)/unit $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/iso-* $(BUILD)/sbx-measure
+	rm -rf $(BUILD)/*-obj $(BUILD)/unit $(BUILD)/fuzz $(BUILD)/modules $(BUILD)/*.elf \
+		$(BUILD)/*.iso $(BUILD)/*.iso.log $(BUILD)/sbx-measure
 
 -include $(shell find $(BUILD)/hv-obj $(BUILD)/unit -name '*.d' 2>/dev/null)

@@ -1,17 +1,27 @@
-# Boot modules and ISO images. Until the securebox and Linux stages land, the
-# securebox, kernel and initrd modules are placeholder files: real bytes that are
-# measured, and that the hypervisor reports as not run.
+# Boot modules and ISO images.
+#   sbx.iso       the product image: hv, policy, securebox; the kernel and initrd
+#                 modules are placeholders until the Linux stage (measured, not run)
+#   sbx-test.iso  the test guest (tests/guest) in the kernel's place: attack scenarios
+#   sbx-bench.iso the test guest in benchmark mode (`make bench`)
 KERNEL_CMDLINE := console=ttyS0
 
 $(BUILD)/modules/%.placeholder:
 	@mkdir -p $(dir $@)
 	printf 'sbx placeholder %s module: measured, not run (not implemented yet)\n' $* > $@
 
-BOOT_MODULES := $(BUILD)/hv.elf policy/default.policy $(BUILD)/modules/securebox.placeholder \
-	$(BUILD)/modules/kernel.placeholder $(BUILD)/modules/initrd.placeholder
+ISO_INPUTS := $(BUILD)/hv.elf policy/default.policy $(BUILD)/securebox.elf \
+	$(BUILD)/modules/initrd.placeholder grub/mkiso.sh grub/grub.cfg.in
+ISO_COMMON := --hv $(BUILD)/hv.elf --policy policy/default.policy \
+	--securebox $(BUILD)/securebox.elf --initrd $(BUILD)/modules/initrd.placeholder
 
-$(BUILD)/sbx.iso: $(BOOT_MODULES) grub/mkiso.sh grub/grub.cfg.in
-	sh grub/mkiso.sh $@ --hv $(BUILD)/hv.elf --policy policy/default.policy \
-		--securebox $(BUILD)/modules/securebox.placeholder \
-		--kernel $(BUILD)/modules/kernel.placeholder \
-		--initrd $(BUILD)/modules/initrd.placeholder --cmdline "$(KERNEL_CMDLINE)"
+$(BUILD)/sbx.iso: $(ISO_INPUTS) $(BUILD)/modules/kernel.placeholder
+	sh grub/mkiso.sh $@ $(ISO_COMMON) --kernel $(BUILD)/modules/kernel.placeholder \
+		--cmdline "$(KERNEL_CMDLINE)"
+
+$(BUILD)/sbx-test.iso: $(ISO_INPUTS) $(BUILD)/sbx-test-guest.elf
+	sh grub/mkiso.sh $@ $(ISO_COMMON) --kernel $(BUILD)/sbx-test-guest.elf \
+		--cmdline "scenarios"
+
+$(BUILD)/sbx-bench.iso: $(ISO_INPUTS) $(BUILD)/sbx-test-guest.elf
+	sh grub/mkiso.sh $@ $(ISO_COMMON) --kernel $(BUILD)/sbx-test-guest.elf \
+		--cmdline "bench"

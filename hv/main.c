@@ -7,8 +7,17 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/exceptions.h"
 #include "arch/x86/serial.h"
+#include "arch/x86/svm.h"
 #include "arch/x86/tsc_time.h"
+#include "arch/x86/vcpu.h"
+#include "arena.h"
 #include "boot_modules.h"
+#include "commodity.h"
+#include "elf_loader.h"
+#include "memory_layout.h"
+#include "partition.h"
+#include "sbx/service.h"
+#include "securebox.h"
 #include "console.h"
 #include "event_log.h"
 #include "hv_options.h"
@@ -22,6 +31,9 @@
 #define FIRST_MEGABYTE (1ull << 20)
 #define EVENT_LOG_PAGES 16
 #define TPM_LOCALITY_HYPERVISOR 2
+#define LARGE_PAGE (2ull << 20)
+#define ARENA_SIZE LARGE_PAGE
+#define PAGE 4096ull
 
 extern const uint8_t __image_start[], __image_end[], __hv_end[];
 
@@ -29,7 +41,14 @@ static struct mb2_info boot_info;
 static struct boot_modules modules;
 static struct phys_alloc allocator;
 static struct tpm tpm;
-static struct event_log event_log;
+struct event_log hypervisor_event_log;
+static struct arena arena;
+static struct phys_range securebox_memory;
+static struct memory_layout layout;
+static struct svm_capabilities svm;
+/* An ELF kernel module is the test guest; anything else is taken to be Linux. */
+static bool guest_is_elf;
+static struct elf_image guest_image;
 
 static void parse_boot_information(uint32_t magic, uint64_t mbi_address)
 {
@@ -57,10 +76,33 @@ static void parse_boot_information(uint32_t magic, uint64_t mbi_address)
 		       modules.module[role].size);
 }
 
+/* An ELF guest is copied to its link address: that memory must hold no module and
+ * must not be handed to the hypervisor's own allocations. */
+static void plan_guest(struct phys_range *destination)
+{
+	const struct boot_module *kernel = &modules.module[MODULE_KERNEL];
+	const char *error;
+
+	guest_is_elf = elf_has_magic((const uint8_t *)kernel->start, kernel->size);
+	if (!guest_is_elf)
+		return;
+	error = elf_read((const uint8_t *)kernel->start, kernel->size, &guest_image);
+	if (error)
+		panic("kernel module: ELF guest: %s", error);
+	*destination = (struct phys_range){ guest_image.lowest,
+					    commodity_boot_info_address(&guest_image) + PAGE };
+	for (uint32_t i = 0; i < boot_info.module_count; i++)
+		if (destination->start < boot_info.modules[i].end &&
+		    boot_info.modules[i].start < destination->end)
+			panic("kernel module: the ELF guest's load address 0x%lx overlaps module %u",
+			      destination->start, i);
+}
+
 static void init_allocator(uint64_t mbi_address)
 {
-	struct phys_range reserved[2 + MB2_MAX_MODULES + 1];
+	struct phys_range reserved[2 + MB2_MAX_MODULES + 2];
 	size_t count = 0;
+	struct phys_range guest = { 0, 0 };
 
 	reserved[count++] = (struct phys_range){ 0, FIRST_MEGABYTE };
 	reserved[count++] = (struct phys_range){ (uint64_t)__image_start, (uint64_t)__hv_end };
@@ -70,8 +112,22 @@ static void init_allocator(uint64_t mbi_address)
 	/* The block's own size was validated by mb2_parse; its first word holds it. */
 	reserved[count++] = (struct phys_range){ mbi_address,
 						 mbi_address + *(const uint32_t *)mbi_address };
+	plan_guest(&guest);
+	if (guest.end)
+		reserved[count++] = guest;
 	if (phys_alloc_init(&allocator, &boot_info, reserved, count, IDENTITY_MAP_LIMIT))
 		panic("memory map too fragmented for the allocator");
+
+	/* One 2 MiB block for every hypervisor structure, one for the securebox:
+	 * the commodity's nested page tables then need splitting only at their
+	 * edges. */
+	arena_init(&arena, phys_alloc_pages(&allocator, ARENA_SIZE / PAGE, LARGE_PAGE),
+		   ARENA_SIZE);
+	securebox_memory.start = phys_alloc_pages(&allocator, SECUREBOX_MEMORY_SIZE / PAGE,
+						  LARGE_PAGE);
+	securebox_memory.end = securebox_memory.start + SECUREBOX_MEMORY_SIZE;
+	if (!arena.start || !securebox_memory.start)
+		panic("not enough memory for the hypervisor arena and the securebox");
 }
 
 static const void *module_data(enum boot_module_role role)
@@ -94,16 +150,16 @@ static void measure(void)
 		  modules.module[MODULE_INITRD].size },
 		{ SBX_COMPONENT_CMDLINE, cmdline, strlen(cmdline) },
 	};
-	uint64_t log_address = phys_alloc_pages(&allocator, EVENT_LOG_PAGES, PAGE_SIZE);
+	uint64_t log_address = arena_allocate(&arena, EVENT_LOG_PAGES);
 	enum event_log_status status;
 
 	if (!log_address)
 		panic("no memory for the event log");
-	status = event_log_init(&event_log, (uint8_t *)log_address, EVENT_LOG_PAGES * PAGE_SIZE,
+	status = event_log_init(&hypervisor_event_log, (uint8_t *)log_address, EVENT_LOG_PAGES * PAGE_SIZE,
 				&tpm.banks);
 	if (status != EVENT_LOG_OK)
 		panic("event log: %s", event_log_status_string(status));
-	measured_launch(&tpm, &event_log, components,
+	measured_launch(&tpm, &hypervisor_event_log, components,
 			sizeof(components) / sizeof(components[0]));
 	printk("sbx: measured\n");
 }
@@ -135,12 +191,12 @@ static void dump_event_log(void)
 {
 	const size_t bytes_per_line = 32;
 
-	printk("sbx: event-log begin %lu bytes\n", event_log.size);
-	for (size_t offset = 0; offset < event_log.size; offset += bytes_per_line) {
-		size_t length = event_log.size - offset;
+	printk("sbx: event-log begin %lu bytes\n", hypervisor_event_log.size);
+	for (size_t offset = 0; offset < hypervisor_event_log.size; offset += bytes_per_line) {
+		size_t length = hypervisor_event_log.size - offset;
 
 		printk("sbx: event-log ");
-		print_hex(event_log.buffer + offset, length < bytes_per_line ? length
+		print_hex(hypervisor_event_log.buffer + offset, length < bytes_per_line ? length
 									    : bytes_per_line);
 		printk("\n");
 	}
@@ -167,6 +223,120 @@ static bool open_tpm(const struct hv_options *options)
 	return false;
 }
 
+static void build_layout(void)
+{
+	const struct phys_range hidden[] = {
+		{ (uint64_t)__image_start, (uint64_t)__hv_end },
+		{ arena.start, arena.end },
+		securebox_memory,
+		/* TPM localities 1-4: the commodity OS only ever gets locality 0. */
+		{ TIS_BASE_ADDRESS + TIS_LOCALITY_SIZE,
+		  TIS_BASE_ADDRESS + TIS_LOCALITY_COUNT * TIS_LOCALITY_SIZE },
+	};
+	const char *error = memory_layout_build(&layout, &boot_info, hidden,
+						sizeof(hidden) / sizeof(hidden[0]));
+
+	if (error)
+		panic("memory layout: %s", error);
+}
+
+static void start_svm(void)
+{
+	uint64_t host_save_area = arena_allocate(&arena, 1);
+	uint64_t host_state = arena_allocate(&arena, 1);
+	const char *error;
+
+	if (!host_save_area || !host_state)
+		panic("hypervisor arena exhausted");
+	error = svm_init(&svm, host_save_area, host_state);
+	if (error)
+		panic("SVM: %s", error);
+	vcpu_setup(&svm, host_state);
+	printk("sbx: SVM with nested paging, %u ASIDs, %u physical address bits%s%s\n",
+	       svm.asid_count, svm.physical_address_bits,
+	       svm.page_1g ? ", 1 GiB pages" : "",
+	       svm.next_rip_save ? "" : ", no next-RIP save");
+}
+
+/* A VERSION request from the hypervisor itself: proves the securebox answers
+ * before any commodity code runs, and again after the commodity is gone. */
+static bool securebox_answers(void)
+{
+	struct sbx_service_header request = {
+		.version = SBX_SERVICE_PROTOCOL_VERSION, .service = SBX_SERVICE_VERSION,
+	};
+	struct {
+		struct sbx_service_header header;
+		struct sbx_version_response version;
+	} response;
+	uint64_t size = 0;
+
+	return securebox_call(&request, sizeof(request), &response, sizeof(response),
+			      &size) == SBX_OK &&
+	       size == sizeof(response) && response.header.status == SBX_SERVICE_OK &&
+	       response.version.protocol_version == SBX_SERVICE_PROTOCOL_VERSION;
+}
+
+static void start_securebox(void)
+{
+	const struct boot_module *module = &modules.module[MODULE_SECUREBOX];
+	const char *error;
+
+	if (!elf_has_magic((const uint8_t *)module->start, module->size)) {
+		printk("sbx: securebox not run: its module is not an ELF image\n");
+		return;
+	}
+	error = securebox_create(&arena, securebox_memory.start, (void *)module->start,
+				 module->size, svm.page_1g);
+	if (error)
+		panic("securebox: %s", error);
+	error = securebox_start();
+	if (error)
+		panic("securebox: stopped before it was ready: %s", error);
+	if (!securebox_answers())
+		panic("securebox: does not answer a VERSION request");
+	printk("sbx: securebox ready at 0x%lx (%lu KiB), answering requests\n",
+	       securebox_memory.start, (uint64_t)(SECUREBOX_MEMORY_SIZE >> 10));
+}
+
+static void run_commodity(void)
+{
+	struct partition *commodity = &partitions[SBX_PARTITION_COMMODITY];
+	const struct boot_module *kernel = &modules.module[MODULE_KERNEL];
+	const char *error;
+
+	if (!guest_is_elf) {
+		printk("sbx: kernel not run yet: booting Linux is not implemented\n");
+		return;
+	}
+	error = commodity_create(&arena, &layout, &guest_image, (const void *)kernel->start,
+				 kernel->arguments, &securebox_memory, svm.page_1g);
+	if (error)
+		panic("commodity: %s", error);
+	printk("sbx: starting the commodity partition (ELF guest at 0x%lx)\n",
+	       guest_image.entry);
+	commodity_run();
+	printk("sbx: commodity partition stopped: %s\n", commodity->stop_reason);
+}
+
+static void report_exits(void)
+{
+	for (int p = 0; p < SBX_PARTITION_COUNT; p++) {
+		const struct partition *partition = &partitions[p];
+
+		printk("sbx: exits %s: cpuid %lu msr %lu vmmcall %lu npf %lu shutdown %lu "
+		       "svm %lu exception %lu io %lu hlt %lu interrupt %lu other %lu\n",
+		       partition->name, partition->exits[SBX_EXIT_CPUID],
+		       partition->exits[SBX_EXIT_MSR], partition->exits[SBX_EXIT_VMMCALL],
+		       partition->exits[SBX_EXIT_NESTED_PAGE_FAULT],
+		       partition->exits[SBX_EXIT_SHUTDOWN],
+		       partition->exits[SBX_EXIT_SVM_INSTRUCTION],
+		       partition->exits[SBX_EXIT_EXCEPTION], partition->exits[SBX_EXIT_IO],
+		       partition->exits[SBX_EXIT_HLT], partition->exits[SBX_EXIT_INTERRUPT],
+		       partition->exits[SBX_EXIT_OTHER]);
+	}
+}
+
 void hv_main(uint32_t magic, uint64_t mbi_address);
 
 void hv_main(uint32_t magic, uint64_t mbi_address)
@@ -184,7 +354,10 @@ void hv_main(uint32_t magic, uint64_t mbi_address)
 	if (hv_options_parse(boot_info.cmdline, &options, &bad_option))
 		panic("unknown hypervisor option at \"%s\"", bad_option);
 	init_allocator(mbi_address);
+	partitions_init();
 
+	/* All of the hypervisor's TPM work happens here, before any partition runs:
+	 * afterwards the TPM belongs to the commodity OS at locality 0. */
 	if (open_tpm(&options)) {
 		printk("sbx: TPM at locality %u, %u active PCR banks\n", TPM_LOCALITY_HYPERVISOR,
 		       tpm.banks.count);
@@ -194,8 +367,17 @@ void hv_main(uint32_t magic, uint64_t mbi_address)
 		tpm_close(&tpm);
 	}
 
-	printk("sbx: securebox not run yet: the securebox partition is not implemented\n");
-	printk("sbx: kernel not run yet: the commodity partition is not implemented\n");
+	build_layout();
+	start_svm();
+	start_securebox();
+	run_commodity();
+
+	if (partitions[SBX_PARTITION_COMMODITY].state == PARTITION_STOPPED &&
+	    partitions[SBX_PARTITION_SECUREBOX].state == PARTITION_WAITING)
+		printk("sbx: securebox %s\n", securebox_answers() ?
+		       "still answers after the commodity partition" :
+		       "DOES NOT ANSWER after the commodity partition");
+	report_exits();
 	printk("sbx: launch finished, halting\n");
 	cpu_halt_forever();
 }

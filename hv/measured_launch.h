@@ -9,6 +9,9 @@
 #include "sbx/measurement.h"
 #include "tpm/tpm.h"
 
+/* The hypervisor's event log, kept for the partitions to read. */
+extern struct event_log hypervisor_event_log;
+
 struct measured_component {
 	enum sbx_component component;
 	const void *data;

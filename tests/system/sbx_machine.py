@@ -115,7 +115,7 @@ def make_iso(out, hv=None, policy=None, securebox=None, kernel=None, initrd=None
     files = {
         "hv": hv or BUILD / "hv.elf",
         "policy": policy or ROOT / "policy/default.policy",
-        "securebox": securebox or BUILD / "modules/securebox.placeholder",
+        "securebox": securebox or BUILD / "securebox.elf",
         "kernel": kernel or BUILD / "modules/kernel.placeholder",
         "initrd": initrd or BUILD / "modules/initrd.placeholder",
     }

@@ -15,7 +15,7 @@ FINISHED = r"^sbx: launch finished"
 DEFAULT_FILES = {
     "hv": BUILD / "hv.elf",
     "policy": BUILD.parent / "policy/default.policy",
-    "securebox": BUILD / "modules/securebox.placeholder",
+    "securebox": BUILD / "securebox.elf",
     "kernel": BUILD / "modules/kernel.placeholder",
     "initrd": BUILD / "modules/initrd.placeholder",
 }
@@ -40,7 +40,7 @@ def test_bios_boot_reaches_measured(bios_boot):
     assert "FATAL" not in console
     for name in ("hypervisor", "policy", "securebox", "kernel", "initrd", "cmdline"):
         assert f" {name} sha256=" in console, f"no measurement line for {name}"
-    assert "sbx: securebox not run yet" in console
+    assert "sbx: securebox ready" in console
     assert "sbx: kernel not run yet" in console
 
 

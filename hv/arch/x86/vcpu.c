@@ -1,0 +1,295 @@
+/* SVM exits. Under QEMU TCG there is no next-RIP save and no decode assist, so the
+ * hypervisor advances RIP itself by the known length of each intercepted
+ * instruction, and never trusts the VMCB's nRIP field. */
+#include <string.h>
+
+#include "console.h"
+#include "hypercall.h"
+#include "msr.h"
+#include "vcpu.h"
+#include "vmcb_check.h"
+
+#define INSTRUCTION_LENGTH_VMMCALL 3
+#define INSTRUCTION_LENGTH_CPUID   2
+#define INSTRUCTION_LENGTH_MSR     2
+
+#define CPUID_FEATURES_ECX_HYPERVISOR (1u << 31)
+#define CPUID_EXTENDED_ECX_SVM        (1u << 2)
+#define CPUID_HYPERVISOR_BASE         0x40000000u
+#define CPUID_SVM_FEATURES            0x8000000au
+
+static struct vmcb_check_limits check_limits;
+static uint64_t host_state_page;
+
+void vcpu_setup(const struct svm_capabilities *capabilities, uint64_t host_state)
+{
+	check_limits = (struct vmcb_check_limits){
+		.physical_address_bits = capabilities->physical_address_bits,
+		.asid_count = capabilities->asid_count,
+		.long_mode = true,
+		.nested_paging = capabilities->nested_paging,
+		.efer_supported = capabilities->efer_supported,
+		.cr4_supported = capabilities->cr4_supported,
+	};
+	host_state_page = host_state;
+}
+
+void vcpu_inject_exception(struct partition *partition, uint8_t vector, bool has_error_code,
+			   uint32_t error_code)
+{
+	uint64_t event = vector | VMCB_EVENT_TYPE_EXCEPTION | VMCB_EVENT_VALID;
+
+	if (has_error_code)
+		event |= VMCB_EVENT_ERROR_CODE_VALID | ((uint64_t)error_code << 32);
+	partition->vmcb->control.event_injection = event;
+}
+
+enum run_outcome vcpu_violation(struct partition *partition, uint8_t vector,
+				const char *what, uint64_t detail)
+{
+	bool delivering = partition->vmcb->control.exit_interrupt_info & VMCB_EVENT_VALID;
+
+	printk("sbx: %s: violation: %s 0x%lx at rip 0x%lx", partition->name, what, detail,
+	       partition->vmcb->state.rip);
+	/* A fault while a fault is being delivered (say, an IDT in hidden memory) would
+	 * loop forever: stop instead, as a CPU would triple-fault. */
+	if (partition->violation_response == VIOLATION_INJECT_FAULT && !delivering) {
+		printk(": injecting %s\n", vector == VECTOR_UD ? "#UD" : "#GP");
+		vcpu_inject_exception(partition, vector, vector == VECTOR_GP, 0);
+		return RUN_CONTINUE;
+	}
+	printk(": stopping the partition\n");
+	partition_stop(partition, what);
+	return RUN_STOPPED;
+}
+
+static void advance_rip(struct partition *partition, unsigned length)
+{
+	partition->vmcb->state.rip += length;
+}
+
+static enum sbx_exit_reason exit_reason(uint64_t exit_code)
+{
+	switch (exit_code) {
+	case VMEXIT_CPUID:    return SBX_EXIT_CPUID;
+	case VMEXIT_MSR:      return SBX_EXIT_MSR;
+	case VMEXIT_VMMCALL:  return SBX_EXIT_VMMCALL;
+	case VMEXIT_NPF:      return SBX_EXIT_NESTED_PAGE_FAULT;
+	case VMEXIT_SHUTDOWN: return SBX_EXIT_SHUTDOWN;
+	case VMEXIT_VMRUN: case VMEXIT_VMLOAD: case VMEXIT_VMSAVE: case VMEXIT_STGI:
+	case VMEXIT_CLGI: case VMEXIT_SKINIT: case VMEXIT_INVLPGA:
+		return SBX_EXIT_SVM_INSTRUCTION;
+	case VMEXIT_IOIO:     return SBX_EXIT_IO;
+	case VMEXIT_HLT:      return SBX_EXIT_HLT;
+	case VMEXIT_INTR: case VMEXIT_NMI:
+		return SBX_EXIT_INTERRUPT;
+	}
+	if (exit_code >= VMEXIT_EXCEPTION_BASE && exit_code < VMEXIT_EXCEPTION_BASE + 32)
+		return SBX_EXIT_EXCEPTION;
+	return SBX_EXIT_OTHER;
+}
+
+/* CPUID passes through, except that SVM is hidden (partitions may not nest) and the
+ * hypervisor announces itself the standard way. */
+static void emulate_cpuid(struct partition *partition)
+{
+	struct vmcb_state *state = &partition->vmcb->state;
+	uint32_t leaf = (uint32_t)state->rax, subleaf = (uint32_t)partition->registers.rcx;
+	uint32_t eax, ebx, ecx, edx;
+
+	if ((leaf & 0xffffff00u) == CPUID_HYPERVISOR_BASE) {
+		eax = ebx = ecx = edx = 0;
+		if (leaf == CPUID_HYPERVISOR_BASE) {
+			eax = CPUID_HYPERVISOR_BASE;
+			memcpy(&ebx, "sbxs", 4);
+			memcpy(&ecx, "bxsb", 4);
+			memcpy(&edx, "xsbx", 4);
+		}
+	} else if (leaf == CPUID_SVM_FEATURES) {
+		eax = ebx = ecx = edx = 0;
+	} else {
+		cpuid(leaf, subleaf, &eax, &ebx, &ecx, &edx);
+		if (leaf == 1)
+			ecx |= CPUID_FEATURES_ECX_HYPERVISOR;
+		if (leaf == 0x80000001u)
+			ecx &= ~CPUID_EXTENDED_ECX_SVM;
+	}
+	state->rax = eax;
+	partition->registers.rbx = ebx;
+	partition->registers.rcx = ecx;
+	partition->registers.rdx = edx;
+	advance_rip(partition, INSTRUCTION_LENGTH_CPUID);
+}
+
+static bool valid_pat(uint64_t pat)
+{
+	for (int i = 0; i < 8; i++) {
+		uint8_t type = (pat >> (8 * i)) & 0xff;
+
+		if (type == 2 || type == 3 || type > 7)
+			return false;
+	}
+	return true;
+}
+
+/* Only the MSRs set in the permission map reach here (plus any outside its ranges,
+ * which always exit). Everything else passes through to hardware. */
+static enum run_outcome handle_msr(struct partition *partition)
+{
+	struct vmcb_state *state = &partition->vmcb->state;
+	bool write = partition->vmcb->control.exit_info1 == 1;
+	uint32_t msr = (uint32_t)partition->registers.rcx;
+	uint64_t value = (state->rax & 0xffffffffu) | (partition->registers.rdx << 32);
+
+	switch (msr) {
+	case MSR_EFER:
+		if (!write)
+			break;
+		if (!(value & EFER_SVME))
+			return vcpu_violation(partition, VECTOR_GP, "clearing EFER.SVME, EFER",
+					      value);
+		if (value & ~check_limits.efer_supported)
+			return vcpu_violation(partition, VECTOR_GP, "reserved EFER bits",
+					      value);
+		/* LMA is the CPU's to set; keep the current value. */
+		state->efer = (value & ~EFER_LMA) | (state->efer & EFER_LMA);
+		advance_rip(partition, INSTRUCTION_LENGTH_MSR);
+		return RUN_CONTINUE;
+	case MSR_PAT:
+		/* TCG ignores G_PAT and would let a guest's write reach the host PAT;
+		 * keep the guest's PAT in the VMCB only. */
+		if (write) {
+			if (!valid_pat(value))
+				return vcpu_violation(partition, VECTOR_GP, "invalid PAT",
+						      value);
+			state->g_pat = value;
+		} else {
+			state->rax = (uint32_t)state->g_pat;
+			partition->registers.rdx = state->g_pat >> 32;
+		}
+		advance_rip(partition, INSTRUCTION_LENGTH_MSR);
+		return RUN_CONTINUE;
+	case MSR_VM_HSAVE_PA:
+	case MSR_VM_CR:
+	case MSR_SYSCFG:
+	case MSR_TOP_MEM:
+	case MSR_TOP_MEM2:
+		return vcpu_violation(partition, VECTOR_GP,
+				      write ? "write to protected MSR" : "read of protected MSR",
+				      msr);
+	}
+	/* An MSR outside the permission map's ranges: behave like a CPU without it. */
+	vcpu_inject_exception(partition, VECTOR_GP, true, 0);
+	return RUN_CONTINUE;
+}
+
+static enum run_outcome handle_vmmcall(struct partition *partition)
+{
+	struct vmcb_state *state = &partition->vmcb->state;
+	struct guest_registers *registers = &partition->registers;
+	struct hypercall call = {
+		.number = state->rax,
+		.arguments = { registers->rdi, registers->rsi, registers->rdx, registers->r10 },
+		.results = { registers->rdi, registers->rsi },
+	};
+	enum run_outcome outcome;
+
+	/* User space may not call the hypervisor: it gets what a CPU without a
+	 * hypervisor gives for VMMCALL. */
+	if (state->cpl != 0) {
+		vcpu_inject_exception(partition, VECTOR_UD, false, 0);
+		return RUN_CONTINUE;
+	}
+	outcome = hypercall_dispatch(partition, &call);
+	if (outcome == RUN_STOPPED)
+		return outcome;
+	state->rax = (uint64_t)call.status;
+	registers->rdi = call.results[0];
+	registers->rsi = call.results[1];
+	advance_rip(partition, INSTRUCTION_LENGTH_VMMCALL);
+	return outcome;
+}
+
+static const char *npf_kind(uint64_t info)
+{
+	if (info & NPF_FETCH)
+		return "nested page fault (execute) at";
+	if (info & NPF_WRITE)
+		return "nested page fault (write) at";
+	return "nested page fault (read) at";
+}
+
+static enum run_outcome handle_exit(struct partition *partition)
+{
+	struct vmcb_control *control = &partition->vmcb->control;
+	uint64_t code = control->exit_code;
+
+	switch (code) {
+	case VMEXIT_CPUID:
+		emulate_cpuid(partition);
+		return RUN_CONTINUE;
+	case VMEXIT_MSR:
+		return handle_msr(partition);
+	case VMEXIT_VMMCALL:
+		return handle_vmmcall(partition);
+	case VMEXIT_NPF:
+		return vcpu_violation(partition, VECTOR_GP, npf_kind(control->exit_info1),
+				      control->exit_info2);
+	case VMEXIT_VMRUN: case VMEXIT_VMLOAD: case VMEXIT_VMSAVE: case VMEXIT_STGI:
+	case VMEXIT_CLGI: case VMEXIT_SKINIT: case VMEXIT_INVLPGA:
+		return vcpu_violation(partition, VECTOR_UD, "SVM instruction, exit code",
+				      code);
+	case VMEXIT_SHUTDOWN:
+		printk("sbx: %s: shutdown (triple fault) at rip 0x%lx\n", partition->name,
+		       partition->vmcb->state.rip);
+		partition_stop(partition, "shutdown (triple fault)");
+		return RUN_STOPPED;
+	case VMEXIT_IOIO:
+		return vcpu_violation(partition, VECTOR_GP, "port I/O, exit info",
+				      control->exit_info1);
+	case VMEXIT_HLT:
+		return vcpu_violation(partition, VECTOR_GP, "HLT", 0);
+	case VMEXIT_INVALID:
+	case VMEXIT_INVALID_32:
+		printk("sbx: %s: VMRUN rejected the VMCB\n", partition->name);
+		partition_stop(partition, "invalid VMCB");
+		return RUN_STOPPED;
+	}
+	if (code >= VMEXIT_EXCEPTION_BASE && code < VMEXIT_EXCEPTION_BASE + 32) {
+		printk("sbx: %s: exception %lu (error code 0x%lx) at rip 0x%lx\n",
+		       partition->name, code - VMEXIT_EXCEPTION_BASE, control->exit_info1,
+		       partition->vmcb->state.rip);
+		partition_stop(partition, "unhandled exception");
+		return RUN_STOPPED;
+	}
+	printk("sbx: %s: unexpected exit code 0x%lx\n", partition->name, code);
+	partition_stop(partition, "unexpected exit");
+	return RUN_STOPPED;
+}
+
+enum run_outcome vcpu_run_once(struct partition *partition)
+{
+	struct vmcb *vmcb = partition->vmcb;
+
+	if (!partition->launched) {
+		const char *broken = vmcb_check(vmcb, &check_limits);
+
+		if (broken) {
+			printk("sbx: %s: VMCB fails the APM consistency checks: %s\n",
+			       partition->name, broken);
+			partition_stop(partition, "invalid VMCB");
+			return RUN_STOPPED;
+		}
+		vmcb->control.tlb_control = VMCB_TLB_CONTROL_FLUSH_ALL;
+		partition->launched = true;
+	} else {
+		vmcb->control.tlb_control = VMCB_TLB_CONTROL_DO_NOTHING;
+	}
+	svm_run(&partition->registers, (uint64_t)(uintptr_t)vmcb, host_state_page);
+	/* An event whose delivery this exit cut short must be delivered again. */
+	vmcb->control.event_injection =
+		(vmcb->control.exit_interrupt_info & VMCB_EVENT_VALID) ?
+		vmcb->control.exit_interrupt_info : 0;
+	partition->exits[exit_reason(vmcb->control.exit_code)]++;
+	return handle_exit(partition);
+}

@@ -1,0 +1,28 @@
+/* Initial VMCB contents for the two ways sbx starts a guest. */
+#ifndef SBX_HV_X86_VMCB_SETUP_H
+#define SBX_HV_X86_VMCB_SETUP_H
+
+#include <stdint.h>
+
+#include "vmcb.h"
+
+struct vmcb_controls {
+	uint32_t intercept_exceptions;
+	uint32_t intercept_misc1;
+	uint32_t intercept_misc2;
+	uint64_t msr_permission_map;   /* 8 KiB, physical */
+	uint64_t io_permission_map;    /* 12 KiB, physical */
+	uint32_t asid;
+	uint64_t nested_cr3;
+	uint64_t virtual_interrupt;    /* VMCB_V_INTR_MASKING or 0 */
+};
+
+void vmcb_setup_controls(struct vmcb *vmcb, const struct vmcb_controls *controls);
+
+/* 64-bit mode, CPL 0, paging on with `cr3`, interrupts off. */
+void vmcb_setup_long_mode(struct vmcb *vmcb, uint64_t entry, uint64_t cr3);
+
+/* 32-bit protected mode, paging off, flat segments: a multiboot-style entry. */
+void vmcb_setup_protected_mode(struct vmcb *vmcb, uint64_t entry);
+
+#endif

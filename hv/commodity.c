@@ -1,0 +1,204 @@
+/* The commodity partition sees guest-physical == host-physical: RAM, the PCI hole,
+ * the APICs and TPM locality 0 all where the firmware put them, and nothing of the
+ * hypervisor, the securebox or the TPM's other localities. */
+#include <string.h>
+
+#include "arch/x86/msr.h"
+#include "arch/x86/vcpu.h"
+#include "arch/x86/vmcb_setup.h"
+#include "commodity.h"
+#include "console.h"
+#include "partition.h"
+#include "sbx/boot_info.h"
+#include "tpm/tis.h"
+
+#define PAGE 4096ull
+#define COMMODITY_ASID 1
+#define MSR_PERMISSION_MAP_PAGES 2
+#define IO_PERMISSION_MAP_PAGES 3
+
+static struct partition *const commodity = &partitions[SBX_PARTITION_COMMODITY];
+
+static uint64_t allocate_table_page(void *context)
+{
+	return arena_allocate(context, 1);
+}
+
+static struct npt_page_source table_pages;
+
+uint64_t commodity_boot_info_address(const struct elf_image *image)
+{
+	return (image->highest + PAGE - 1) & ~(PAGE - 1);
+}
+
+/* Two bits per MSR (read, then write) in three 2 KiB blocks of the 8 KiB map. */
+static void protect_msr(uint8_t *map, uint32_t msr, bool read, bool write)
+{
+	uint32_t base, bit;
+
+	if (msr < 0x2000)
+		base = 0;
+	else if (msr >= 0xc0000000u && msr < 0xc0002000u)
+		base = 0x800 * 8, msr -= 0xc0000000u;
+	else
+		base = 0x1000 * 8, msr -= 0xc0010000u;
+	bit = base + 2 * msr;
+	if (read)
+		map[bit / 8] |= 1u << (bit % 8);
+	if (write)
+		map[(bit + 1) / 8] |= 1u << ((bit + 1) % 8);
+}
+
+static void setup_vmcb(uint64_t entry, struct arena *arena)
+{
+	uint64_t msr_map = arena_allocate(arena, MSR_PERMISSION_MAP_PAGES);
+	uint64_t io_map = arena_allocate(arena, IO_PERMISSION_MAP_PAGES);
+	uint8_t *msrs = (uint8_t *)(uintptr_t)msr_map;
+	struct vmcb_controls controls = {
+		.intercept_misc1 = VMCB_INTERCEPT_CPUID | VMCB_INTERCEPT_MSR_PROT |
+				   VMCB_INTERCEPT_INVLPGA | VMCB_INTERCEPT_SHUTDOWN,
+		.intercept_misc2 = VMCB_INTERCEPT_VMRUN | VMCB_INTERCEPT_VMMCALL |
+				   VMCB_INTERCEPT_VMLOAD | VMCB_INTERCEPT_VMSAVE |
+				   VMCB_INTERCEPT_STGI | VMCB_INTERCEPT_CLGI |
+				   VMCB_INTERCEPT_SKINIT,
+		.msr_permission_map = msr_map,
+		.io_permission_map = io_map,
+		.asid = COMMODITY_ASID,
+		.nested_cr3 = commodity->npt.root,
+		/* The commodity OS owns the devices: their interrupts reach it directly. */
+		.virtual_interrupt = 0,
+	};
+
+	protect_msr(msrs, MSR_EFER, false, true);
+	protect_msr(msrs, MSR_PAT, true, true);
+	protect_msr(msrs, MSR_VM_CR, true, true);
+	protect_msr(msrs, MSR_VM_HSAVE_PA, true, true);
+	protect_msr(msrs, MSR_SYSCFG, false, true);
+	protect_msr(msrs, MSR_TOP_MEM, false, true);
+	protect_msr(msrs, MSR_TOP_MEM2, false, true);
+	vmcb_setup_controls(commodity->vmcb, &controls);
+	vmcb_setup_protected_mode(commodity->vmcb, entry);
+}
+
+static const char *build_nested_tables(struct arena *arena, const struct memory_layout *layout,
+				       bool allow_1g_pages)
+{
+	struct npt_mapping mappings[LAYOUT_MAX_RANGES];
+	const struct npt_range tables[] = { { arena->start, arena->end } };
+	struct npt_range forbidden[LAYOUT_MAX_HIDDEN];
+	struct npt_invariants invariants = {
+		.forbidden_hosts = forbidden, .forbidden_count = layout->hidden_count,
+		.table_memory = tables, .table_memory_count = 1,
+	};
+	enum npt_status status;
+	const char *broken;
+	uint64_t where;
+
+	for (uint32_t i = 0; i < layout->visible_count; i++)
+		mappings[i] = (struct npt_mapping){
+			layout->visible[i].start, layout->visible[i].start,
+			layout->visible[i].end - layout->visible[i].start,
+			NPT_READ | NPT_WRITE | NPT_EXECUTE };
+	for (uint32_t i = 0; i < layout->hidden_count; i++)
+		forbidden[i] = (struct npt_range){ layout->hidden[i].start, layout->hidden[i].end };
+
+	table_pages = (struct npt_page_source){ arena, allocate_table_page };
+	status = npt_init(&commodity->npt, &table_pages, allow_1g_pages);
+	if (status == NPT_OK)
+		status = npt_map(&commodity->npt, mappings, layout->visible_count);
+	if (status != NPT_OK)
+		return npt_status_string(status);
+	broken = npt_check_invariants(&commodity->npt, &invariants, &where);
+	if (broken)
+		printk("sbx: commodity: nested page table invariant broken at 0x%lx\n", where);
+	return broken;
+}
+
+static const char *write_boot_info(const struct elf_image *image,
+				   const struct memory_layout *layout, const char *cmdline,
+				   const struct phys_range *securebox_memory)
+{
+	uint64_t address = commodity_boot_info_address(image);
+	struct sbx_guest_boot_info *info;
+	uint32_t hypervisor = 0;
+
+	if (!ranges_contain(layout->ram, layout->ram_count, address, sizeof(*info)))
+		return "no RAM for the boot information after the image";
+	if (layout->ram_count > SBX_GUEST_MAX_RANGES || strlen(cmdline) >= sizeof(info->cmdline))
+		return "boot information does not fit";
+	info = (struct sbx_guest_boot_info *)(uintptr_t)address;
+	memset(info, 0, sizeof(*info));
+	info->magic = SBX_GUEST_BOOT_MAGIC;
+	info->version = SBX_GUEST_BOOT_INFO_VERSION;
+	for (uint32_t i = 0; i < layout->ram_count; i++)
+		info->ram[i] = (struct sbx_guest_range){ layout->ram[i].start, layout->ram[i].end };
+	info->ram_count = layout->ram_count;
+	/* Everything hidden that is neither the securebox nor a TPM locality is the
+	 * hypervisor's. */
+	for (uint32_t i = 0; i < layout->hidden_count; i++) {
+		const struct phys_range *hidden = &layout->hidden[i];
+
+		if (hidden->start == securebox_memory->start ||
+		    hidden->start == TIS_BASE_ADDRESS + TIS_LOCALITY_SIZE)
+			continue;
+		info->hypervisor[hypervisor++] = (struct sbx_guest_range){ hidden->start,
+									  hidden->end };
+	}
+	info->hypervisor_count = hypervisor;
+	info->securebox = (struct sbx_guest_range){ securebox_memory->start,
+						    securebox_memory->end };
+	info->tpm_base = TIS_BASE_ADDRESS;
+	memcpy(info->cmdline, cmdline, strlen(cmdline));
+	commodity->registers.rbx = address;
+	return NULL;
+}
+
+const char *commodity_create(struct arena *arena, const struct memory_layout *layout,
+			     const struct elf_image *image, const void *file, const char *cmdline,
+			     const struct phys_range *securebox_memory, bool allow_1g_pages)
+{
+	const char *error;
+
+	if (image->entry > UINT32_MAX || image->highest > UINT32_MAX)
+		return "a 32-bit entry needs the guest below 4 GiB";
+	for (uint32_t i = 0; i < image->segment_count; i++) {
+		const struct elf_segment *segment = &image->segments[i];
+
+		if (!ranges_contain(layout->ram, layout->ram_count, segment->address,
+				    segment->memory_size))
+			return "a segment lies outside the commodity's RAM";
+	}
+	commodity->vmcb = (struct vmcb *)(uintptr_t)arena_allocate(arena, 1);
+	if (!commodity->vmcb)
+		return "hypervisor arena exhausted";
+	error = build_nested_tables(arena, layout, allow_1g_pages);
+	if (error)
+		return error;
+
+	for (uint32_t i = 0; i < image->segment_count; i++) {
+		const struct elf_segment *segment = &image->segments[i];
+		uint8_t *destination = (uint8_t *)(uintptr_t)segment->address;
+
+		memmove(destination, (const uint8_t *)file + segment->file_offset,
+			segment->file_size);
+		memset(destination + segment->file_size, 0,
+		       segment->memory_size - segment->file_size);
+	}
+	error = write_boot_info(image, layout, cmdline, securebox_memory);
+	if (error)
+		return error;
+	setup_vmcb(image->entry, arena);
+	commodity->vmcb->state.rax = SBX_GUEST_BOOT_MAGIC;
+	for (uint32_t i = 0; i < layout->ram_count; i++)
+		commodity->ram[i] = layout->ram[i];
+	commodity->ram_count = layout->ram_count;
+	commodity->host_base = 0;
+	commodity->state = PARTITION_RUNNABLE;
+	return NULL;
+}
+
+void commodity_run(void)
+{
+	while (vcpu_run_once(commodity) != RUN_STOPPED)
+		;
+}

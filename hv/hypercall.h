@@ -1,0 +1,20 @@
+/* Hypercall dispatch: the architecture layer decodes VMMCALL into a struct
+ * hypercall, and writes the status and results back into the caller's registers. */
+#ifndef SBX_HV_HYPERCALL_H
+#define SBX_HV_HYPERCALL_H
+
+#include <stdint.h>
+
+#include "partition.h"
+
+struct hypercall {
+	uint64_t number;
+	uint64_t arguments[4];   /* RDI, RSI, RDX, R10 */
+	int64_t status;          /* -> RAX */
+	uint64_t results[2];     /* -> RDI, RSI (left unchanged when the call sets none) */
+};
+
+/* Handles a call from `caller` (already known to run at CPL 0). */
+enum run_outcome hypercall_dispatch(struct partition *caller, struct hypercall *call);
+
+#endif

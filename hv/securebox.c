@@ -1,0 +1,250 @@
+/* The securebox partition. Its guest-physical space is [0, SECUREBOX_MEMORY_SIZE),
+ * backed by one 2 MiB-aligned block of host memory that no other partition maps:
+ *
+ *   0 ............ ELF segments (as linked) ......... free RAM
+ *   size - 4 pages  boot information
+ *   size - 3 pages  PML4, PDPT, PD: an identity map with 2 MiB pages
+ *
+ * Its nested page tables give each ELF segment the ELF's own permissions and keep
+ * every page either writable or executable, never both. */
+#include <string.h>
+
+#include "arch/x86/boot_layout.h"
+#include "arch/x86/vcpu.h"
+#include "arch/x86/vmcb_setup.h"
+#include "console.h"
+#include "elf_loader.h"
+#include "partition.h"
+#include "sbx/boot_info.h"
+#include "securebox.h"
+
+#define PAGE 4096ull
+#define LARGE_PAGE (2ull << 20)
+#define PAGE_TABLE_PAGES 3
+#define BOOT_INFO_OFFSET (SECUREBOX_MEMORY_SIZE - (PAGE_TABLE_PAGES + 1) * PAGE)
+#define PAGE_TABLES_OFFSET (SECUREBOX_MEMORY_SIZE - PAGE_TABLE_PAGES * PAGE)
+#define SECUREBOX_ASID 2
+#define MSR_PERMISSION_MAP_PAGES 2
+#define IO_PERMISSION_MAP_PAGES 3
+#define PHYSICAL_LIMIT (1ull << 52)
+
+static struct partition *const securebox = &partitions[SBX_PARTITION_SECUREBOX];
+
+struct table_page_source {
+	struct arena *arena;
+};
+
+static uint64_t allocate_table_page(void *context)
+{
+	return arena_allocate(context, 1);
+}
+
+static struct npt_page_source table_pages;
+
+static uint64_t align_up(uint64_t value, uint64_t alignment)
+{
+	return (value + alignment - 1) & ~(alignment - 1);
+}
+
+static uint32_t segment_permissions(uint32_t flags)
+{
+	uint32_t permissions = NPT_READ;
+
+	if (flags & ELF_SEGMENT_WRITE)
+		permissions |= NPT_WRITE;
+	if (flags & ELF_SEGMENT_EXECUTE)
+		permissions |= NPT_EXECUTE;
+	return permissions;
+}
+
+/* Sorted segments with the gaps between them as writable, non-executable RAM. */
+static const char *build_nested_tables(const struct elf_image *image, uint64_t memory,
+				       bool allow_1g_pages, struct arena *arena)
+{
+	struct npt_mapping mappings[2 * ELF_MAX_SEGMENTS + 1];
+	const struct elf_segment *sorted[ELF_MAX_SEGMENTS];
+	size_t count = 0;
+	uint64_t cursor = 0;
+	enum npt_status status;
+
+	for (uint32_t i = 0; i < image->segment_count; i++) {
+		uint32_t j = i;
+
+		for (; j > 0 && sorted[j - 1]->address > image->segments[i].address; j--)
+			sorted[j] = sorted[j - 1];
+		sorted[j] = &image->segments[i];
+	}
+	for (uint32_t i = 0; i < image->segment_count; i++) {
+		uint64_t start = sorted[i]->address;
+		uint64_t end = align_up(start + sorted[i]->memory_size, PAGE);
+
+		if (start < cursor)
+			return "two segments share a page";
+		if (start > cursor)
+			mappings[count++] = (struct npt_mapping){ cursor, memory + cursor,
+								  start - cursor,
+								  NPT_READ | NPT_WRITE };
+		mappings[count++] = (struct npt_mapping){ start, memory + start, end - start,
+							  segment_permissions(sorted[i]->flags) };
+		cursor = end;
+	}
+	mappings[count++] = (struct npt_mapping){ cursor, memory + cursor,
+						  SECUREBOX_MEMORY_SIZE - cursor,
+						  NPT_READ | NPT_WRITE };
+
+	table_pages = (struct npt_page_source){ arena, allocate_table_page };
+	status = npt_init(&securebox->npt, &table_pages, allow_1g_pages);
+	if (status == NPT_OK)
+		status = npt_map(&securebox->npt, mappings, count);
+	if (status != NPT_OK)
+		return npt_status_string(status);
+	return NULL;
+}
+
+static const char *check_nested_tables(uint64_t memory, const struct arena *arena)
+{
+	const struct npt_range forbidden[] = { { 0, memory },
+					       { memory + SECUREBOX_MEMORY_SIZE, PHYSICAL_LIMIT } };
+	const struct npt_range tables[] = { { arena->start, arena->end } };
+	const struct npt_invariants invariants = {
+		.forbidden_hosts = forbidden, .forbidden_count = 2,
+		.table_memory = tables, .table_memory_count = 1,
+		.forbid_write_execute = true,
+	};
+	uint64_t where;
+	const char *broken = npt_check_invariants(&securebox->npt, &invariants, &where);
+
+	if (broken)
+		printk("sbx: securebox: nested page table invariant broken at 0x%lx\n", where);
+	return broken;
+}
+
+static void build_page_tables(uint8_t *base)
+{
+	uint64_t *pml4 = (uint64_t *)(base + PAGE_TABLES_OFFSET);
+	uint64_t *pdpt = pml4 + 512;
+	uint64_t *pd = pdpt + 512;
+
+	pml4[0] = (PAGE_TABLES_OFFSET + PAGE) | PTE_PRESENT | PTE_WRITABLE;
+	pdpt[0] = (PAGE_TABLES_OFFSET + 2 * PAGE) | PTE_PRESENT | PTE_WRITABLE;
+	for (uint64_t i = 0; i < SECUREBOX_MEMORY_SIZE / LARGE_PAGE; i++)
+		pd[i] = (i * LARGE_PAGE) | PTE_PRESENT | PTE_WRITABLE | PTE_LARGE;
+}
+
+static void setup_vmcb(uint64_t entry, struct arena *arena)
+{
+	uint64_t msr_map = arena_allocate(arena, MSR_PERMISSION_MAP_PAGES);
+	uint64_t io_map = arena_allocate(arena, IO_PERMISSION_MAP_PAGES);
+	struct vmcb_controls controls = {
+		/* Every exception stops the securebox: it has no IDT of its own. */
+		.intercept_exceptions = 0xffffffffu,
+		.intercept_misc1 = VMCB_INTERCEPT_CPUID | VMCB_INTERCEPT_HLT |
+				   VMCB_INTERCEPT_INVD | VMCB_INTERCEPT_INVLPGA |
+				   VMCB_INTERCEPT_IOIO_PROT | VMCB_INTERCEPT_MSR_PROT |
+				   VMCB_INTERCEPT_TASK_SWITCH | VMCB_INTERCEPT_SHUTDOWN |
+				   VMCB_INTERCEPT_INIT,
+		.intercept_misc2 = VMCB_INTERCEPT_VMRUN | VMCB_INTERCEPT_VMMCALL |
+				   VMCB_INTERCEPT_VMLOAD | VMCB_INTERCEPT_VMSAVE |
+				   VMCB_INTERCEPT_STGI | VMCB_INTERCEPT_CLGI |
+				   VMCB_INTERCEPT_SKINIT | VMCB_INTERCEPT_ICEBP |
+				   VMCB_INTERCEPT_WBINVD | VMCB_INTERCEPT_MONITOR |
+				   VMCB_INTERCEPT_MWAIT | VMCB_INTERCEPT_XSETBV,
+		.msr_permission_map = msr_map,
+		.io_permission_map = io_map,
+		.asid = SECUREBOX_ASID,
+		.nested_cr3 = securebox->npt.root,
+		/* Physical interrupts stay pending for the commodity OS while the
+		 * securebox runs (the host runs with interrupts masked). */
+		.virtual_interrupt = VMCB_V_INTR_MASKING,
+	};
+
+	/* No MSR and no port: the securebox touches no device. */
+	memset((void *)(uintptr_t)msr_map, 0xff, MSR_PERMISSION_MAP_PAGES * PAGE);
+	memset((void *)(uintptr_t)io_map, 0xff, IO_PERMISSION_MAP_PAGES * PAGE);
+	vmcb_setup_controls(securebox->vmcb, &controls);
+	vmcb_setup_long_mode(securebox->vmcb, entry, PAGE_TABLES_OFFSET);
+}
+
+const char *securebox_create(struct arena *arena, uint64_t memory, void *module,
+			     uint64_t module_size, bool allow_1g_pages)
+{
+	uint8_t *base = (uint8_t *)(uintptr_t)memory;
+	struct sbx_securebox_boot_info *boot_info;
+	struct elf_image image;
+	const char *error = elf_read(module, module_size, &image);
+
+	if (error)
+		return error;
+	if (image.highest > BOOT_INFO_OFFSET)
+		return "the image does not fit below the boot information page";
+	securebox->vmcb = (struct vmcb *)(uintptr_t)arena_allocate(arena, 1);
+	if (!securebox->vmcb)
+		return "hypervisor arena exhausted";
+
+	memset(base, 0, SECUREBOX_MEMORY_SIZE);
+	for (uint32_t i = 0; i < image.segment_count; i++) {
+		const struct elf_segment *segment = &image.segments[i];
+
+		memcpy(base + segment->address, (const uint8_t *)module + segment->file_offset,
+		       segment->file_size);
+	}
+	build_page_tables(base);
+	boot_info = (struct sbx_securebox_boot_info *)(base + BOOT_INFO_OFFSET);
+	boot_info->magic = SBX_SECUREBOX_BOOT_MAGIC;
+	boot_info->version = SBX_SECUREBOX_BOOT_INFO_VERSION;
+	boot_info->memory_size = SECUREBOX_MEMORY_SIZE;
+	boot_info->image_end = align_up(image.highest, PAGE);
+	boot_info->page_tables_start = BOOT_INFO_OFFSET;
+
+	error = build_nested_tables(&image, memory, allow_1g_pages, arena);
+	if (!error)
+		error = check_nested_tables(memory, arena);
+	if (error)
+		return error;
+	setup_vmcb(image.entry, arena);
+	securebox->registers.rdi = BOOT_INFO_OFFSET;
+	securebox->host_base = memory;
+	securebox->ram[0] = (struct phys_range){ 0, BOOT_INFO_OFFSET };
+	securebox->ram_count = 1;
+	securebox->state = PARTITION_RUNNABLE;
+
+	/* The module's memory goes to the commodity OS: leave nothing of it behind. */
+	memset(module, 0, module_size);
+	return NULL;
+}
+
+static enum run_outcome run_until_waiting(void)
+{
+	enum run_outcome outcome;
+
+	do
+		outcome = vcpu_run_once(securebox);
+	while (outcome == RUN_CONTINUE);
+	return outcome;
+}
+
+const char *securebox_start(void)
+{
+	if (run_until_waiting() != RUN_SECUREBOX_WAITING)
+		return securebox->stop_reason;
+	return NULL;
+}
+
+enum sbx_status securebox_call(const void *request, uint64_t request_size, void *response,
+			       uint64_t capacity, uint64_t *response_size)
+{
+	if (securebox->state != PARTITION_WAITING)
+		return SBX_E_UNAVAILABLE;
+	memcpy(partition_pointer(securebox, securebox->request_buffer), request, request_size);
+	securebox->vmcb->state.rax = SBX_OK;
+	securebox->registers.rdi = request_size;
+	securebox->state = PARTITION_RUNNABLE;
+	if (run_until_waiting() != RUN_SECUREBOX_WAITING)
+		return SBX_E_UNAVAILABLE;
+	if (securebox->reply_size > capacity)
+		return SBX_E_RESPONSE_TOO_LARGE;
+	memcpy(response, partition_pointer(securebox, securebox->response_buffer),
+	       securebox->reply_size);
+	*response_size = securebox->reply_size;
+	return SBX_OK;
+}

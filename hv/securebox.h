@@ -1,0 +1,28 @@
+/* The securebox partition: loading it, starting it, and calling it. */
+#ifndef SBX_HV_SECUREBOX_H
+#define SBX_HV_SECUREBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "sbx/hypercall.h"
+
+#define SECUREBOX_MEMORY_SIZE (4ull << 20)
+
+/* Loads the securebox ELF from its module into its memory (host physical, 2 MiB
+ * aligned, SECUREBOX_MEMORY_SIZE bytes), builds its page tables, nested page tables
+ * and VMCB, and scrubs the module, whose memory becomes the commodity's. Returns
+ * NULL or why the securebox cannot run. */
+const char *securebox_create(struct arena *arena, uint64_t memory, void *module,
+			     uint64_t module_size, bool allow_1g_pages);
+
+/* Runs the securebox until it announces its buffers (SBX_HC_SECUREBOX_READY). */
+const char *securebox_start(void);
+
+/* One request/response round trip. The request is copied into the securebox once;
+ * the response is checked against `capacity` before anything is copied back. */
+enum sbx_status securebox_call(const void *request, uint64_t request_size, void *response,
+			       uint64_t capacity, uint64_t *response_size);
+
+#endif

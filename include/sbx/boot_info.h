@@ -1,0 +1,47 @@
+/* What the hypervisor hands each partition at entry. */
+#ifndef SBX_BOOT_INFO_H
+#define SBX_BOOT_INFO_H
+
+#include <stdint.h>
+
+/* The securebox is entered in 64-bit mode at its ELF entry point with RDI = the
+ * guest-physical address of this page. Its guest-physical space is [0, memory_size),
+ * all of it its own RAM; the hypervisor has identity-mapped it in page tables that
+ * live at the top of that space (from page_tables_start). */
+#define SBX_SECUREBOX_BOOT_MAGIC 0x53424f42u   /* "BOBS" */
+#define SBX_SECUREBOX_BOOT_INFO_VERSION 1
+
+struct sbx_securebox_boot_info {
+	uint32_t magic;
+	uint32_t version;              /* 1 */
+	uint64_t memory_size;
+	uint64_t image_end;            /* first byte after the loaded ELF segments */
+	uint64_t page_tables_start;    /* [image_end, page_tables_start) is free */
+};
+
+/* An ELF commodity guest (the test guest) is entered like a multiboot kernel: 32-bit
+ * protected mode, paging off, flat segments, EAX = SBX_GUEST_BOOT_MAGIC, EBX = the
+ * physical address of this structure (below 4 GiB). It describes the machine as the
+ * guest sees it, and (for attack tests) where the protected ranges are. */
+#define SBX_GUEST_BOOT_MAGIC 0x53425847u       /* "GXBS" */
+#define SBX_GUEST_BOOT_INFO_VERSION 1
+#define SBX_GUEST_MAX_RANGES 32
+
+struct sbx_guest_range {
+	uint64_t start;   /* inclusive */
+	uint64_t end;     /* exclusive */
+};
+
+struct sbx_guest_boot_info {
+	uint32_t magic;
+	uint32_t version;                      /* 1 */
+	uint32_t ram_count;                    /* RAM the guest owns */
+	uint32_t hypervisor_count;             /* hypervisor memory, hidden */
+	struct sbx_guest_range ram[SBX_GUEST_MAX_RANGES];
+	struct sbx_guest_range hypervisor[SBX_GUEST_MAX_RANGES];
+	struct sbx_guest_range securebox;      /* securebox memory, hidden */
+	uint64_t tpm_base;                     /* TIS locality 0; 1-4 follow, hidden */
+	char cmdline[256];                     /* the kernel module's arguments */
+};
+
+#endif

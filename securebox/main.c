@@ -1,0 +1,50 @@
+/* The securebox: a server that waits for a request, handles it and replies, for
+ * ever. It owns no device and takes no interrupt; the only way in or out is the
+ * hypercall the hypervisor returns from with the next request. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sbx/boot_info.h"
+#include "sbx/hypercall.h"
+#include "hypercall.h"
+#include "secret.h"
+#include "service.h"
+
+/* Page aligned, as SBX_HC_SECUREBOX_READY requires. The identity map makes their
+ * addresses their guest-physical addresses. */
+static uint8_t request[SBX_MESSAGE_MAX] __attribute__((aligned(4096)));
+static uint8_t response[SBX_MESSAGE_MAX] __attribute__((aligned(4096)));
+
+/* There is no console to complain on: an invalid-opcode exception makes the
+ * hypervisor stop the securebox and report why (and where, from RIP). */
+static _Noreturn void stop(void)
+{
+	for (;;)
+		__asm__ volatile("ud2");
+}
+
+/* Called from entry.S, on our own stack. A wrong boot information magic or version
+ * means a hypervisor this securebox was not built for: stop rather than guess. */
+_Noreturn void securebox_main(const struct sbx_securebox_boot_info *boot_info)
+{
+	struct hypercall_result next;
+	size_t request_size, response_size;
+
+	if (boot_info->magic != SBX_SECUREBOX_BOOT_MAGIC ||
+	    boot_info->version != SBX_SECUREBOX_BOOT_INFO_VERSION)
+		stop();
+	secret_generate();
+
+	/* Both calls return with the next request in `request`, its size in RDI. */
+	next = hypercall(SBX_HC_SECUREBOX_READY, (uintptr_t)request, (uintptr_t)response);
+	for (;;) {
+		/* A failed wait delivered no request, and a size beyond the buffer
+		 * cannot be right: answer either as an empty request, so the reply
+		 * is still well formed (E_MALFORMED). */
+		request_size = next.rdi;
+		if (next.status != SBX_OK || request_size > SBX_MESSAGE_MAX)
+			request_size = 0;
+		response_size = service_handle(request, request_size, response);
+		next = hypercall(SBX_HC_SECUREBOX_REPLY_WAIT, response_size, 0);
+	}
+}

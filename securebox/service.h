@@ -1,0 +1,19 @@
+/* The securebox's service dispatcher: one request in, one response out. It is pure
+ * (no hypercalls, no global state), so host unit tests run it as the securebox does. */
+#ifndef SBX_SECUREBOX_SERVICE_H
+#define SBX_SECUREBOX_SERVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sbx/hypercall.h"
+
+/* Validates the `request_size` bytes at `request` and writes the response into
+ * `response`, which must hold SBX_MESSAGE_MAX bytes; returns the response size.
+ * Every request, however malformed, gets a well-formed response: a header, with a
+ * payload only when the status is SBX_SERVICE_OK. No response is larger than
+ * SBX_MESSAGE_MAX, and a request larger than that is answered as malformed. */
+size_t service_handle(const uint8_t *request, size_t request_size,
+		      uint8_t response[SBX_MESSAGE_MAX]);
+
+#endif

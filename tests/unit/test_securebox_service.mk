@@ -1,0 +1,1 @@
+test_securebox_service_SOURCES := securebox/service.c
