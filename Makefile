@@ -31,8 +31,8 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefi
 HOST_CPPFLAGS := -Iinclude -Ihv -Iattest $(MBEDTLS_CPPFLAGS)
 HOST_SHA256_SOURCES := lib/crypto/sha256.c lib/crypto/zeroize.c $(MBEDTLS_SHA256_SOURCES)
 
-.PHONY: all deps run test unit-test system-test clean
-all: $(BUILD)/hv.elf $(BUILD)/sbx.iso $(BUILD)/sbx-measure
+.PHONY: all deps run test unit-test system-test bench clean
+all: $(BUILD)/hv.elf $(BUILD)/sbx.iso $(BUILD)/sbx-test.iso $(BUILD)/sbx-measure
 
 deps:
 	@sh mk/deps.sh
@@ -94,6 +94,10 @@ test: deps
 	$(MAKE) unit-test
 	$(MAKE) fuzz-smoke
 	$(MAKE) system-test
+
+bench: deps
+	$(MAKE) $(BUILD)/sbx-bench.iso
+	$(PYTHON) tests/bench/hypercall_round_trips.py
 
 run: deps
 	$(MAKE) all

@@ -189,9 +189,16 @@ const char *commodity_create(struct arena *arena, const struct memory_layout *la
 		return error;
 	setup_vmcb(image->entry, arena);
 	commodity->vmcb->state.rax = SBX_GUEST_BOOT_MAGIC;
-	for (uint32_t i = 0; i < layout->ram_count; i++)
-		commodity->ram[i] = layout->ram[i];
-	commodity->ram_count = layout->ram_count;
+	/* Hypercall buffers must also lie where the hypervisor can reach them. */
+	for (uint32_t i = 0; i < layout->ram_count; i++) {
+		struct phys_range range = layout->ram[i];
+
+		if (range.start >= HYPERVISOR_MAPPED_LIMIT)
+			continue;
+		if (range.end > HYPERVISOR_MAPPED_LIMIT)
+			range.end = HYPERVISOR_MAPPED_LIMIT;
+		commodity->ram[commodity->ram_count++] = range;
+	}
 	commodity->host_base = 0;
 	commodity->state = PARTITION_RUNNABLE;
 	return NULL;

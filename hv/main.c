@@ -27,7 +27,6 @@
 #include "tpm/tpm.h"
 
 #define SBX_VERSION "0.1.0"
-#define IDENTITY_MAP_LIMIT (4ull << 30)   /* what entry.S maps */
 #define FIRST_MEGABYTE (1ull << 20)
 #define EVENT_LOG_PAGES 16
 #define TPM_LOCALITY_HYPERVISOR 2
@@ -58,7 +57,7 @@ static void parse_boot_information(uint32_t magic, uint64_t mbi_address)
 
 	if (magic != MB2_BOOTLOADER_MAGIC)
 		panic("not started by a multiboot2 boot loader (magic 0x%08x)", magic);
-	if (mb2_parse((const void *)mbi_address, IDENTITY_MAP_LIMIT - mbi_address, mbi_address,
+	if (mb2_parse((const void *)mbi_address, HYPERVISOR_MAPPED_LIMIT - mbi_address, mbi_address,
 		      (uint64_t)__image_start, (uint64_t)__hv_end, &boot_info, &error))
 		panic("malformed multiboot2 information at 0x%lx: %s (tag type %u at offset %u)",
 		      mbi_address, error.message, error.tag_type, error.offset);
@@ -115,7 +114,7 @@ static void init_allocator(uint64_t mbi_address)
 	plan_guest(&guest);
 	if (guest.end)
 		reserved[count++] = guest;
-	if (phys_alloc_init(&allocator, &boot_info, reserved, count, IDENTITY_MAP_LIMIT))
+	if (phys_alloc_init(&allocator, &boot_info, reserved, count, HYPERVISOR_MAPPED_LIMIT))
 		panic("memory map too fragmented for the allocator");
 
 	/* One 2 MiB block for every hypervisor structure, one for the securebox:

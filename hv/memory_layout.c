@@ -87,6 +87,9 @@ const char *memory_layout_build(struct memory_layout *layout, const struct mb2_i
 	if (layout->ram_count == 0)
 		return "no RAM left for the commodity partition";
 	sort_ranges(layout->ram, layout->ram_count);
+	/* Rounding up must not wrap: RAM this high would end up above `top`. */
+	if (highest_ram > UINT64_MAX - (GIGABYTE - 1))
+		return "RAM reaches the top of the address space";
 
 	layout->top = (highest_ram + GIGABYTE - 1) & ~(GIGABYTE - 1);
 	if (layout->top < 4 * GIGABYTE)

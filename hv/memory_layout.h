@@ -13,6 +13,10 @@
 #include "multiboot2.h"
 #include "phys_alloc.h"
 
+/* The hypervisor identity-maps this much physical memory for itself (entry.S): it
+ * can copy to and from partition memory only below it. */
+#define HYPERVISOR_MAPPED_LIMIT (4ull << 30)
+
 #define LAYOUT_MAX_HIDDEN 8
 #define LAYOUT_MAX_RANGES 64
 

@@ -4,8 +4,9 @@
  * A hypercall is VMMCALL with RAX = call number and arguments in RDI, RSI, RDX, R10.
  * On return RAX holds the status (SBX_OK or a negative SBX_E_*), and results come
  * back in RDI and RSI. Every other register is preserved. Buffers are given by
- * guest-physical address and must lie wholly in the caller's own RAM, be aligned to
- * SBX_BUFFER_ALIGNMENT and be no larger than the call's limit. A caller at CPL 3
+ * guest-physical address and must lie wholly in one range of the caller's own RAM
+ * below 4 GiB, be aligned to SBX_BUFFER_ALIGNMENT and be no larger than the call's
+ * limit. A caller at CPL 3
  * gets #UD; an unknown call gets SBX_E_UNKNOWN_CALL. */
 #ifndef SBX_HYPERCALL_H
 #define SBX_HYPERCALL_H

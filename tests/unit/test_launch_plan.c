@@ -83,13 +83,18 @@ static void make_elf(struct test_elf *elf)
 	elf->header.e_ident[EI_CLASS] = ELFCLASS64;
 	elf->header.e_ident[EI_DATA] = ELFDATA2LSB;
 	elf->header.e_machine = EM_X86_64;
+	elf->header.e_type = ET_EXEC;
+	elf->header.e_entry = 0x100000;
 	elf->header.e_phoff = offsetof(struct test_elf, segments);
 	elf->header.e_phentsize = sizeof(Elf64_Phdr);
 	elf->header.e_phnum = 2;
-	elf->segments[0] = (Elf64_Phdr){ .p_type = PT_LOAD,
+	elf->segments[0] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R | PF_X,
 					 .p_offset = offsetof(struct test_elf, contents),
+					 .p_vaddr = 0x100000, .p_paddr = 0x100000,
 					 .p_filesz = 64, .p_memsz = 64 };
-	elf->segments[1] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_filesz = 0, .p_memsz = 4096 };
+	elf->segments[1] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R | PF_W,
+					 .p_vaddr = 0x101000, .p_paddr = 0x101000,
+					 .p_filesz = 0, .p_memsz = 4096 };
 	memset(elf->contents, 0xab, sizeof(elf->contents));
 }
 

@@ -44,21 +44,64 @@ void vcpu_inject_exception(struct partition *partition, uint8_t vector, bool has
 	partition->vmcb->control.event_injection = event;
 }
 
+/* A guest can raise the same violation in a loop (a scan of hidden memory): the
+ * console shows the first few of a run from one instruction, then counts the rest. */
+#define VIOLATION_LOG_REPEATS 3
+
+static struct {
+	const struct partition *partition;
+	const char *what;
+	uint64_t rip;
+	uint64_t repeats;
+} last_violation;
+
+static void flush_violation_log(void)
+{
+	if (last_violation.repeats > VIOLATION_LOG_REPEATS)
+		printk("sbx: %s: the last violation repeated %lu more times\n",
+		       last_violation.partition->name,
+		       last_violation.repeats - VIOLATION_LOG_REPEATS);
+	last_violation.repeats = 0;
+}
+
+static bool log_violation(const struct partition *partition, const char *what,
+			  uint64_t rip)
+{
+	if (last_violation.partition == partition && last_violation.what == what &&
+	    last_violation.rip == rip) {
+		if (++last_violation.repeats > VIOLATION_LOG_REPEATS)
+			return false;
+		return true;
+	}
+	flush_violation_log();
+	last_violation.partition = partition;
+	last_violation.what = what;
+	last_violation.rip = rip;
+	last_violation.repeats = 1;
+	return true;
+}
+
 enum run_outcome vcpu_violation(struct partition *partition, uint8_t vector,
 				const char *what, uint64_t detail)
 {
 	bool delivering = partition->vmcb->control.exit_interrupt_info & VMCB_EVENT_VALID;
+	bool injecting = partition->violation_response == VIOLATION_INJECT_FAULT && !delivering;
 
-	printk("sbx: %s: violation: %s 0x%lx at rip 0x%lx", partition->name, what, detail,
-	       partition->vmcb->state.rip);
+	if (log_violation(partition, what, partition->vmcb->state.rip) || !injecting) {
+		printk("sbx: %s: violation: %s 0x%lx at rip 0x%lx", partition->name, what,
+		       detail, partition->vmcb->state.rip);
+		if (injecting)
+			printk(": injecting %s\n", vector == VECTOR_UD ? "#UD" : "#GP");
+		else
+			printk(": stopping the partition\n");
+	}
 	/* A fault while a fault is being delivered (say, an IDT in hidden memory) would
 	 * loop forever: stop instead, as a CPU would triple-fault. */
-	if (partition->violation_response == VIOLATION_INJECT_FAULT && !delivering) {
-		printk(": injecting %s\n", vector == VECTOR_UD ? "#UD" : "#GP");
+	if (injecting) {
 		vcpu_inject_exception(partition, vector, vector == VECTOR_GP, 0);
 		return RUN_CONTINUE;
 	}
-	printk(": stopping the partition\n");
+	flush_violation_log();
 	partition_stop(partition, what);
 	return RUN_STOPPED;
 }
@@ -240,6 +283,7 @@ static enum run_outcome handle_exit(struct partition *partition)
 		return vcpu_violation(partition, VECTOR_UD, "SVM instruction, exit code",
 				      code);
 	case VMEXIT_SHUTDOWN:
+		flush_violation_log();
 		printk("sbx: %s: shutdown (triple fault) at rip 0x%lx\n", partition->name,
 		       partition->vmcb->state.rip);
 		partition_stop(partition, "shutdown (triple fault)");

@@ -1,0 +1,12 @@
+/* COM1 output. print() supports %s %c %d %u %x %% with the l length modifier and
+ * a zero-padded width (%02x, %016lx). "\n" goes out as "\r\n". */
+#ifndef SBX_TEST_GUEST_CONSOLE_H
+#define SBX_TEST_GUEST_CONSOLE_H
+
+#include <stdarg.h>
+
+void console_init(void);
+void print(const char *format, ...) __attribute__((format(printf, 1, 2)));
+void vprint(const char *format, va_list arguments) __attribute__((format(printf, 1, 0)));
+
+#endif

@@ -1,0 +1,105 @@
+/* The sbx test guest: booted by the hypervisor in Linux's place, it attacks the
+ * hypervisor from the commodity partition and checks the hypercall ABI, one
+ * scenario at a time, reporting each on COM1 for the system test. The role
+ * Jailhouse's inmates and Hafnium's test VMs play. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sbx/boot_info.h>
+
+#include "arch/x86/tsc_time.h"
+#include "bench.h"
+#include "cmdline.h"
+#include "console.h"
+#include "cpu_tables.h"
+#include "report.h"
+#include "scenarios.h"
+
+struct scenario {
+	const char *name;
+	bool (*run)(void);
+};
+
+/* In this order: exit-stats counts the faults the attacks before it caused. */
+static const struct scenario scenarios[] = {
+	{ "null-hypercall", null_hypercall },
+	{ "securebox-echo", securebox_echo },
+	{ "read-hypervisor-memory", read_hypervisor_memory },
+	{ "write-hypervisor-memory", write_hypervisor_memory },
+	{ "read-securebox-memory", read_securebox_memory },
+	{ "write-securebox-memory", write_securebox_memory },
+	{ "tpm-localities", tpm_localities },
+	{ "vmrun", vmrun },
+	{ "clear-efer-svme", clear_efer_svme },
+	{ "write-vm-hsave-pa", write_vm_hsave_pa },
+	{ "hypercall-buffer-hypervisor", hypercall_buffer_hypervisor },
+	{ "hypercall-buffer-securebox", hypercall_buffer_securebox },
+	{ "hypercall-buffer-end-of-ram", hypercall_buffer_end_of_ram },
+	{ "hypercall-buffer-overflow", hypercall_buffer_overflow },
+	{ "hypercall-buffer-oversized", hypercall_buffer_oversized },
+	{ "hypercall-buffer-unaligned", hypercall_buffer_unaligned },
+	{ "hypercall-response-hypervisor", hypercall_response_hypervisor },
+	{ "securebox-still-answers", securebox_still_answers },
+	{ "cpl3-hypercall", cpl3_hypercall },
+	{ "unknown-hypercall", unknown_hypercall },
+	{ "securebox-only-hypercall", securebox_only_hypercall },
+	{ "event-log-read", event_log_read },
+	{ "exit-stats", exit_stats },
+};
+
+const struct sbx_guest_boot_info *boot_info;
+
+static bool ranges_valid(const struct sbx_guest_range *ranges, uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++)
+		if (ranges[i].start >= ranges[i].end)
+			return false;
+	return true;
+}
+
+/* Only the magic in EAX is checked before the structure is read: with the
+ * wrong magic, EBX may point anywhere. */
+static const char *boot_problem(uint32_t magic, const struct sbx_guest_boot_info *info)
+{
+	if (magic != SBX_GUEST_BOOT_MAGIC)
+		return "EAX does not hold SBX_GUEST_BOOT_MAGIC";
+	if (info->magic != SBX_GUEST_BOOT_MAGIC || info->version != SBX_GUEST_BOOT_INFO_VERSION)
+		return "the boot information has the wrong magic or version";
+	if (!info->ram_count || info->ram_count > SBX_GUEST_MAX_RANGES ||
+	    info->hypervisor_count > SBX_GUEST_MAX_RANGES)
+		return "the boot information has range counts out of bounds";
+	if (!ranges_valid(info->ram, info->ram_count) ||
+	    !ranges_valid(info->hypervisor, info->hypervisor_count))
+		return "the boot information has an empty or inverted range";
+	return NULL;
+}
+
+void guest_main(uint32_t magic, uint32_t boot_info_address);
+
+void guest_main(uint32_t magic, uint32_t boot_info_address)
+{
+	const char *problem;
+
+	console_init();
+	cpu_tables_init();
+	print("sbx-test: started, boot information at 0x%x\n", boot_info_address);
+	boot_info = (const struct sbx_guest_boot_info *)(uintptr_t)boot_info_address;
+	problem = boot_problem(magic, boot_info);
+	if (problem) {
+		report_begin("boot");
+		report_abort("%s", problem);
+	}
+	/* The TPM driver's timeouts count microseconds. */
+	if (tsc_time_init())
+		print("sbx-test: the PIT did not count; TPM timeouts assume a 1 GHz TSC\n");
+
+	if (cmdline_has_word(boot_info->cmdline, sizeof(boot_info->cmdline), "bench"))
+		bench_run();
+
+	for (unsigned i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
+		report_begin(scenarios[i].name);
+		report_end(scenarios[i].run());
+	}
+	report_measurement_pcrs();
+	report_end_run();
+}

@@ -1,0 +1,52 @@
+/* The scenarios, one function each, named after the scenario they run. Each
+ * returns true on PASS, or the false from fail() after reporting why. */
+#ifndef SBX_TEST_GUEST_SCENARIOS_H
+#define SBX_TEST_GUEST_SCENARIOS_H
+
+#include <stdbool.h>
+
+#include <sbx/boot_info.h>
+
+/* What the hypervisor handed us, checked by guest_main before any scenario. */
+extern const struct sbx_guest_boot_info *boot_info;
+
+/* The guest's page tables map [0, 4 GiB); nothing above can be touched. */
+#define ADDRESSABLE_END (4ull << 30)
+
+/* scenarios_hypercall.c */
+bool null_hypercall(void);
+bool securebox_echo(void);
+bool securebox_still_answers(void);
+bool cpl3_hypercall(void);
+bool unknown_hypercall(void);
+bool securebox_only_hypercall(void);
+bool event_log_read(void);
+bool exit_stats(void);
+
+/* scenarios_buffers.c */
+bool hypercall_buffer_hypervisor(void);
+bool hypercall_buffer_securebox(void);
+bool hypercall_buffer_end_of_ram(void);
+bool hypercall_buffer_overflow(void);
+bool hypercall_buffer_oversized(void);
+bool hypercall_buffer_unaligned(void);
+bool hypercall_response_hypervisor(void);
+
+/* scenarios_memory.c */
+bool read_hypervisor_memory(void);
+bool write_hypervisor_memory(void);
+bool read_securebox_memory(void);
+bool write_securebox_memory(void);
+
+/* scenarios_cpu.c */
+bool vmrun(void);
+bool clear_efer_svme(void);
+bool write_vm_hsave_pa(void);
+
+/* scenarios_tpm.c */
+bool tpm_localities(void);
+/* Not a scenario: prints "sbx-test: pcrN sha256 <hex>" for PCRs 17-19, for
+ * the system test to compare with what the hypervisor printed. */
+void report_measurement_pcrs(void);
+
+#endif

@@ -1,0 +1,1 @@
+test_arena_SOURCES := hv/arena.c

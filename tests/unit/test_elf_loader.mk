@@ -1,0 +1,1 @@
+test_elf_loader_SOURCES := hv/elf_loader.c
