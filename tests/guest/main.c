@@ -32,6 +32,7 @@ static const struct scenario scenarios[] = {
 	{ "vmrun", vmrun },
 	{ "clear-efer-svme", clear_efer_svme },
 	{ "write-vm-hsave-pa", write_vm_hsave_pa },
+	{ "hidden-state-survives-world-switch", hidden_state_survives_world_switch },
 	{ "hypercall-buffer-hypervisor", hypercall_buffer_hypervisor },
 	{ "hypercall-buffer-securebox", hypercall_buffer_securebox },
 	{ "hypercall-buffer-end-of-ram", hypercall_buffer_end_of_ram },

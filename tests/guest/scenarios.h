@@ -42,6 +42,7 @@ bool write_securebox_memory(void);
 bool vmrun(void);
 bool clear_efer_svme(void);
 bool write_vm_hsave_pa(void);
+bool hidden_state_survives_world_switch(void);
 
 /* scenarios_tpm.c */
 bool tpm_localities(void);

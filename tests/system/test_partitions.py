@@ -13,7 +13,7 @@ SCENARIOS = [
     "read-hypervisor-memory", "write-hypervisor-memory",
     "read-securebox-memory", "write-securebox-memory",
     "tpm-localities",
-    "vmrun", "clear-efer-svme", "write-vm-hsave-pa",
+    "vmrun", "clear-efer-svme", "write-vm-hsave-pa", "hidden-state-survives-world-switch",
     "hypercall-buffer-hypervisor", "hypercall-buffer-securebox",
     "hypercall-buffer-end-of-ram", "hypercall-buffer-overflow",
     "hypercall-buffer-oversized", "hypercall-buffer-unaligned",
