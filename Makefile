@@ -18,9 +18,9 @@ FREESTANDING_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 MBEDTLS_CPPFLAGS := -Ilib/crypto -I$(MBEDTLS_SRC)/include \
 	-DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"'
 
-HV_CPPFLAGS := -Iinclude -Ihv $(MBEDTLS_CPPFLAGS)
+HV_CPPFLAGS := -Iinclude -Ihv -Ipolicy $(MBEDTLS_CPPFLAGS)
 HV_SOURCES  := $(wildcard hv/*.c hv/tpm/*.c hv/arch/x86/*.c hv/arch/x86/*.S) \
-	lib/libc/string.c lib/crypto/sha256.c lib/crypto/zeroize.c
+	policy/policy_parser.c lib/libc/string.c lib/crypto/sha256.c lib/crypto/zeroize.c
 MBEDTLS_SHA256_SOURCES := $(MBEDTLS_SRC)/library/sha256.c
 HV_OBJECTS := $(patsubst %,$(BUILD)/hv-obj/%.o,$(HV_SOURCES)) \
 	$(patsubst $(MBEDTLS_SRC)/%,$(BUILD)/hv-obj/mbedtls/%.o,$(MBEDTLS_SHA256_SOURCES))
@@ -28,11 +28,12 @@ HV_OBJECTS := $(patsubst %,$(BUILD)/hv-obj/%.o,$(HV_SOURCES)) \
 # Host builds of the same pure sources: unit tests run them under the sanitizers.
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=all
-HOST_CPPFLAGS := -Iinclude -Ihv -Iattest $(MBEDTLS_CPPFLAGS)
+HOST_CPPFLAGS := -Iinclude -Ihv -Iattest -Ipolicy $(MBEDTLS_CPPFLAGS)
 HOST_SHA256_SOURCES := lib/crypto/sha256.c lib/crypto/zeroize.c $(MBEDTLS_SHA256_SOURCES)
 
 .PHONY: all deps run test unit-test system-test bench clean
-all: $(BUILD)/hv.elf $(BUILD)/sbx.iso $(BUILD)/sbx-test.iso $(BUILD)/sbx-measure
+all: $(BUILD)/hv.elf $(BUILD)/sbx.iso $(BUILD)/sbx-test.iso $(BUILD)/sbx-measure \
+	$(BUILD)/sbx-policy
 
 deps:
 	@sh mk/deps.sh
@@ -72,6 +73,7 @@ include grub/images.mk
 
 # --- host tools -----------------------------------------------------------------
 include attest/tools.mk
+-include policy/policy.mk
 
 # --- tests ----------------------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
@@ -92,6 +94,7 @@ system-test: all
 
 test: deps
 	$(MAKE) unit-test
+	$(MAKE) policy-check
 	$(MAKE) fuzz-smoke
 	$(MAKE) system-test
 
@@ -105,6 +108,6 @@ run: deps
 
 clean:
 	rm -rf $(BUILD)/*-obj $(BUILD)/unit $(BUILD)/fuzz $(BUILD)/modules $(BUILD)/*.elf \
-		$(BUILD)/*.iso $(BUILD)/*.iso.log $(BUILD)/sbx-measure
+		$(BUILD)/*.iso $(BUILD)/*.iso.log $(BUILD)/sbx-measure $(BUILD)/sbx-policy
 
 -include $(shell find $(BUILD)/hv-obj $(BUILD)/unit -name '*.d' 2>/dev/null)

@@ -9,9 +9,9 @@ $(BUILD)/modules/%.placeholder:
 	@mkdir -p $(dir $@)
 	printf 'sbx placeholder %s module: measured, not run (not implemented yet)\n' $* > $@
 
-ISO_INPUTS := $(BUILD)/hv.elf policy/default.policy $(BUILD)/securebox.elf \
+ISO_INPUTS := $(BUILD)/hv.elf policy/default.pol $(BUILD)/securebox.elf \
 	$(BUILD)/modules/initrd.placeholder grub/mkiso.sh grub/grub.cfg.in
-ISO_COMMON := --hv $(BUILD)/hv.elf --policy policy/default.policy \
+ISO_COMMON := --hv $(BUILD)/hv.elf --policy policy/default.pol \
 	--securebox $(BUILD)/securebox.elf --initrd $(BUILD)/modules/initrd.placeholder
 
 $(BUILD)/sbx.iso: $(ISO_INPUTS) $(BUILD)/modules/kernel.placeholder

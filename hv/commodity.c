@@ -3,6 +3,7 @@
  * hypervisor, the securebox or the TPM's other localities. */
 #include <string.h>
 
+#include "active_policy.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/vcpu.h"
 #include "arch/x86/vmcb_setup.h"
@@ -80,10 +81,84 @@ static void setup_vmcb(uint64_t entry, struct arena *arena)
 	vmcb_setup_protected_mode(commodity->vmcb, entry);
 }
 
+#define COMMODITY_MAX_MAPPINGS (LAYOUT_MAX_RANGES + 2 * POLICY_MAX_RANGES)
+
+/* The first address after `address` where a read-only range starts or ends, or
+ * `end`. */
+static uint64_t next_boundary(uint64_t address, uint64_t end)
+{
+	uint64_t next = end;
+
+	for (uint32_t i = 0; i < active_policy.range_count; i++) {
+		const struct policy_range *range = &active_policy.ranges[i];
+		uint64_t edges[2] = { range->start, range->start + range->size };
+
+		if (range->kind != POLICY_RANGE_READ_ONLY)
+			continue;
+		for (int e = 0; e < 2; e++)
+			if (edges[e] > address && edges[e] < next)
+				next = edges[e];
+	}
+	return next;
+}
+
+static bool is_read_only(uint64_t page)
+{
+	for (uint32_t i = 0; i < active_policy.range_count; i++) {
+		const struct policy_range *range = &active_policy.ranges[i];
+
+		if (range->kind == POLICY_RANGE_READ_ONLY && page >= range->start &&
+		    page - range->start < range->size)
+			return true;
+	}
+	return false;
+}
+
+/* Appends [start, end) cut at read-only boundaries, each piece with its own
+ * permissions: between two boundaries the read-only status cannot change. */
+static int add_mappings(struct npt_mapping *mappings, size_t *count, uint64_t start,
+			uint64_t end)
+{
+	while (start < end) {
+		uint64_t piece = next_boundary(start, end);
+
+		if (*count == COMMODITY_MAX_MAPPINGS)
+			return -1;
+		mappings[(*count)++] = (struct npt_mapping){
+			start, start, piece - start,
+			is_read_only(start) ? NPT_READ | NPT_EXECUTE
+					    : NPT_READ | NPT_WRITE | NPT_EXECUTE };
+		start = piece;
+	}
+	return 0;
+}
+
+/* The invariant the policy adds: no page of a read-only range is writable. */
+static const char *check_read_only(const struct npt *npt)
+{
+	for (uint32_t i = 0; i < active_policy.range_count; i++) {
+		const struct policy_range *range = &active_policy.ranges[i];
+
+		if (range->kind != POLICY_RANGE_READ_ONLY)
+			continue;
+		for (uint64_t page = range->start; page - range->start < range->size;
+		     page += PAGE) {
+			uint32_t permissions;
+
+			if (npt_translate(npt, page, NULL, &permissions, NULL) == 0 &&
+			    (permissions & NPT_WRITE)) {
+				printk("sbx: commodity: read-only page 0x%lx is writable\n", page);
+				return "a read-only range is writable";
+			}
+		}
+	}
+	return NULL;
+}
+
 static const char *build_nested_tables(struct arena *arena, const struct memory_layout *layout,
 				       bool allow_1g_pages)
 {
-	struct npt_mapping mappings[LAYOUT_MAX_RANGES];
+	static struct npt_mapping mappings[COMMODITY_MAX_MAPPINGS];
 	const struct npt_range tables[] = { { arena->start, arena->end } };
 	struct npt_range forbidden[LAYOUT_MAX_HIDDEN];
 	struct npt_invariants invariants = {
@@ -92,39 +167,41 @@ static const char *build_nested_tables(struct arena *arena, const struct memory_
 	};
 	enum npt_status status;
 	const char *broken;
+	size_t count = 0;
 	uint64_t where;
 
 	for (uint32_t i = 0; i < layout->visible_count; i++)
-		mappings[i] = (struct npt_mapping){
-			layout->visible[i].start, layout->visible[i].start,
-			layout->visible[i].end - layout->visible[i].start,
-			NPT_READ | NPT_WRITE | NPT_EXECUTE };
+		if (add_mappings(mappings, &count, layout->visible[i].start, layout->visible[i].end))
+			return "too many nested page table mappings";
 	for (uint32_t i = 0; i < layout->hidden_count; i++)
 		forbidden[i] = (struct npt_range){ layout->hidden[i].start, layout->hidden[i].end };
 
 	table_pages = (struct npt_page_source){ arena, allocate_table_page };
 	status = npt_init(&commodity->npt, &table_pages, allow_1g_pages);
 	if (status == NPT_OK)
-		status = npt_map(&commodity->npt, mappings, layout->visible_count);
+		status = npt_map(&commodity->npt, mappings, count);
 	if (status != NPT_OK)
 		return npt_status_string(status);
 	broken = npt_check_invariants(&commodity->npt, &invariants, &where);
-	if (broken)
+	if (broken) {
 		printk("sbx: commodity: nested page table invariant broken at 0x%lx\n", where);
-	return broken;
+		return broken;
+	}
+	return check_read_only(&commodity->npt);
 }
 
 static const char *write_boot_info(const struct elf_image *image,
 				   const struct memory_layout *layout, const char *cmdline,
+				   const struct phys_range *hypervisor, size_t hypervisor_count,
 				   const struct phys_range *securebox_memory)
 {
 	uint64_t address = commodity_boot_info_address(image);
 	struct sbx_guest_boot_info *info;
-	uint32_t hypervisor = 0;
 
 	if (!ranges_contain(layout->ram, layout->ram_count, address, sizeof(*info)))
 		return "no RAM for the boot information after the image";
-	if (layout->ram_count > SBX_GUEST_MAX_RANGES || strlen(cmdline) >= sizeof(info->cmdline))
+	if (layout->ram_count > SBX_GUEST_MAX_RANGES || hypervisor_count > SBX_GUEST_MAX_RANGES ||
+	    strlen(cmdline) >= sizeof(info->cmdline))
 		return "boot information does not fit";
 	info = (struct sbx_guest_boot_info *)(uintptr_t)address;
 	memset(info, 0, sizeof(*info));
@@ -133,18 +210,10 @@ static const char *write_boot_info(const struct elf_image *image,
 	for (uint32_t i = 0; i < layout->ram_count; i++)
 		info->ram[i] = (struct sbx_guest_range){ layout->ram[i].start, layout->ram[i].end };
 	info->ram_count = layout->ram_count;
-	/* Everything hidden that is neither the securebox nor a TPM locality is the
-	 * hypervisor's. */
-	for (uint32_t i = 0; i < layout->hidden_count; i++) {
-		const struct phys_range *hidden = &layout->hidden[i];
-
-		if (hidden->start == securebox_memory->start ||
-		    hidden->start == TIS_BASE_ADDRESS + TIS_LOCALITY_SIZE)
-			continue;
-		info->hypervisor[hypervisor++] = (struct sbx_guest_range){ hidden->start,
-									  hidden->end };
-	}
-	info->hypervisor_count = hypervisor;
+	for (size_t i = 0; i < hypervisor_count; i++)
+		info->hypervisor[i] = (struct sbx_guest_range){ hypervisor[i].start,
+							       hypervisor[i].end };
+	info->hypervisor_count = hypervisor_count;
 	info->securebox = (struct sbx_guest_range){ securebox_memory->start,
 						    securebox_memory->end };
 	info->tpm_base = TIS_BASE_ADDRESS;
@@ -153,8 +222,31 @@ static const char *write_boot_info(const struct elf_image *image,
 	return NULL;
 }
 
+/* The RAM hypercall buffers may use: the hypervisor writes responses there with its
+ * own mappings, so a read-only range must not be offered (the hypervisor would
+ * write it for the guest), nor memory the hypervisor does not map. */
+static void set_buffer_ram(const struct memory_layout *layout)
+{
+	commodity->ram_count = 0;
+	for (uint32_t i = 0; i < layout->ram_count; i++) {
+		uint64_t start = layout->ram[i].start, end = layout->ram[i].end;
+
+		if (end > HYPERVISOR_MAPPED_LIMIT)
+			end = HYPERVISOR_MAPPED_LIMIT;
+		while (start < end && commodity->ram_count < LAYOUT_MAX_RANGES) {
+			uint64_t piece = next_boundary(start, end);
+
+			if (!is_read_only(start))
+				commodity->ram[commodity->ram_count++] =
+					(struct phys_range){ start, piece };
+			start = piece;
+		}
+	}
+}
+
 const char *commodity_create(struct arena *arena, const struct memory_layout *layout,
 			     const struct elf_image *image, const void *file, const char *cmdline,
+			     const struct phys_range *hypervisor, size_t hypervisor_count,
 			     const struct phys_range *securebox_memory, bool allow_1g_pages)
 {
 	const char *error;
@@ -184,21 +276,13 @@ const char *commodity_create(struct arena *arena, const struct memory_layout *la
 		memset(destination + segment->file_size, 0,
 		       segment->memory_size - segment->file_size);
 	}
-	error = write_boot_info(image, layout, cmdline, securebox_memory);
+	error = write_boot_info(image, layout, cmdline, hypervisor, hypervisor_count,
+				securebox_memory);
 	if (error)
 		return error;
 	setup_vmcb(image->entry, arena);
 	commodity->vmcb->state.rax = SBX_GUEST_BOOT_MAGIC;
-	/* Hypercall buffers must also lie where the hypervisor can reach them. */
-	for (uint32_t i = 0; i < layout->ram_count; i++) {
-		struct phys_range range = layout->ram[i];
-
-		if (range.start >= HYPERVISOR_MAPPED_LIMIT)
-			continue;
-		if (range.end > HYPERVISOR_MAPPED_LIMIT)
-			range.end = HYPERVISOR_MAPPED_LIMIT;
-		commodity->ram[commodity->ram_count++] = range;
-	}
+	set_buffer_ram(layout);
 	commodity->host_base = 0;
 	commodity->state = PARTITION_RUNNABLE;
 	return NULL;

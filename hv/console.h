@@ -1,12 +1,11 @@
-/* Formatted output to the hypervisor console (COM1). Supports %s %c %d %u %x %%
- * with the l and ll length modifiers and a zero-padded width (%016llx). */
+/* The hypervisor console (COM1): format.h's printk, hex dumps and panic. */
 #ifndef SBX_HV_CONSOLE_H
 #define SBX_HV_CONSOLE_H
 
 #include <stddef.h>
-#include <stdint.h>
 
-void printk(const char *format, ...) __attribute__((format(printf, 1, 2)));
+#include "format.h"
+
 void print_hex(const void *bytes, size_t length);
 
 /* Prints "sbx: FATAL: <message>" and stops this CPU for good. */

@@ -1,13 +1,16 @@
 /* Hypercall dispatch and argument validation. Every buffer is checked by
  * hypercall_check_buffer against the caller's own RAM before a byte is copied. */
 #include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 
+#include "active_policy.h"
 #include "console.h"
 #include "event_log.h"
 #include "hypercall.h"
 #include "hypercall_buffer.h"
 #include "measured_launch.h"
+#include "sbx/service.h"
 #include "securebox.h"
 
 #define HYPERVISOR_VERSION ((0u << 16) | (1u << 8) | 0u)
@@ -23,18 +26,49 @@ static enum sbx_status check(const struct partition *caller, uint64_t address, u
 	return hypercall_check_buffer(caller->ram, caller->ram_count, address, size, limit);
 }
 
+static bool allowed(const struct hypercall *call, enum policy_service service)
+{
+	enum policy_caller caller = call->from_user ? POLICY_CALLER_USER : POLICY_CALLER_KERNEL;
+
+	return active_policy.allowed[caller] & (1u << service);
+}
+
+/* The service a securebox request asks for, read from the hypervisor's own copy so
+ * that the caller cannot change it after the policy check. */
+static bool securebox_service_allowed(const struct hypercall *call, const uint8_t *request)
+{
+	uint32_t service;
+
+	memcpy(&service, request + offsetof(struct sbx_service_header, service), sizeof(service));
+	switch (service) {
+	case SBX_SERVICE_VERSION:
+		return allowed(call, POLICY_SERVICE_SECUREBOX_VERSION);
+	case SBX_SERVICE_ECHO:
+		return allowed(call, POLICY_SERVICE_SECUREBOX_ECHO);
+	}
+	return false;
+}
+
 static void securebox_call_from(struct partition *caller, struct hypercall *call)
 {
 	uint64_t request = call->arguments[0], request_size = call->arguments[1];
 	uint64_t response = call->arguments[2], capacity = call->arguments[3];
 	uint64_t response_size = 0;
 
-	call->status = check(caller, request, request_size, SBX_MESSAGE_MAX);
+	call->status = check(caller, request, request_size, active_policy.max_request);
 	if (call->status == SBX_OK)
-		call->status = check(caller, response, capacity, SBX_MESSAGE_MAX);
+		call->status = check(caller, response, capacity, active_policy.max_response);
 	if (call->status != SBX_OK)
 		return;
+	if (request_size < sizeof(struct sbx_service_header)) {
+		call->status = SBX_E_INVALID_ARGUMENT;
+		return;
+	}
 	memcpy(request_copy, partition_pointer(caller, request), request_size);
+	if (!securebox_service_allowed(call, request_copy)) {
+		call->status = SBX_E_DENIED;
+		return;
+	}
 	call->status = securebox_call(request_copy, request_size, response_copy, capacity,
 				      &response_size);
 	if (call->status != SBX_OK)
@@ -115,40 +149,94 @@ static enum run_outcome securebox_reply(struct partition *securebox, struct hype
 	return RUN_SECUREBOX_WAITING;
 }
 
-enum run_outcome hypercall_dispatch(struct partition *caller, struct hypercall *call)
+/* The securebox's console: one line of printable ASCII, for the hypervisor to show
+ * when the policy's securebox log level asks for it (the securebox decides what
+ * to send from the level in its boot information). */
+static void securebox_log(struct partition *securebox, struct hypercall *call)
 {
-	bool from_securebox = caller->id == SBX_PARTITION_SECUREBOX;
+	uint64_t buffer = call->arguments[0], length = call->arguments[1];
+	const char *text;
 
-	call->status = SBX_OK;
+	call->status = check(securebox, buffer, length, SBX_LOG_MAX);
+	if (call->status != SBX_OK)
+		return;
+	text = partition_pointer(securebox, buffer);
+	printk("sbx: securebox: ");
+	for (uint64_t i = 0; i < length; i++)
+		printk("%c", text[i] >= 0x20 && text[i] < 0x7f ? text[i] : '?');
+	printk("\n");
+}
+
+static enum run_outcome securebox_hypercall(struct partition *securebox, struct hypercall *call)
+{
 	switch (call->number) {
 	case SBX_HC_VERSION:
 		call->results[0] = SBX_HYPERCALL_ABI_VERSION;
 		call->results[1] = HYPERVISOR_VERSION;
 		return RUN_CONTINUE;
-	case SBX_HC_SECUREBOX_CALL:
-		if (from_securebox)
-			call->status = SBX_E_DENIED;
-		else
-			securebox_call_from(caller, call);
-		return RUN_CONTINUE;
-	case SBX_HC_EVENT_LOG_READ:
-		event_log_read(caller, call);
-		return RUN_CONTINUE;
-	case SBX_HC_EXIT_STATS:
-		exit_stats(caller, call);
-		return RUN_CONTINUE;
 	case SBX_HC_SECUREBOX_READY:
-		if (!from_securebox)
-			break;
-		return securebox_ready(caller, call);
+		return securebox_ready(securebox, call);
 	case SBX_HC_SECUREBOX_REPLY_WAIT:
-		if (!from_securebox)
-			break;
-		return securebox_reply(caller, call);
-	default:
-		call->status = SBX_E_UNKNOWN_CALL;
+		return securebox_reply(securebox, call);
+	case SBX_HC_SECUREBOX_LOG:
+		securebox_log(securebox, call);
+		return RUN_CONTINUE;
+	case SBX_HC_SECUREBOX_CALL:
+	case SBX_HC_EVENT_LOG_READ:
+	case SBX_HC_EXIT_STATS:
+		call->status = SBX_E_DENIED;
 		return RUN_CONTINUE;
 	}
-	call->status = SBX_E_DENIED;
+	call->status = SBX_E_UNKNOWN_CALL;
 	return RUN_CONTINUE;
+}
+
+/* Every commodity call is checked against the policy's allow lists; securebox
+ * service requests are checked by service in securebox_call_from. */
+static void commodity_hypercall(struct partition *commodity, struct hypercall *call)
+{
+	switch (call->number) {
+	case SBX_HC_VERSION:
+		if (!allowed(call, POLICY_SERVICE_HYPERVISOR_VERSION))
+			break;
+		call->results[0] = SBX_HYPERCALL_ABI_VERSION;
+		call->results[1] = HYPERVISOR_VERSION;
+		return;
+	case SBX_HC_SECUREBOX_CALL:
+		securebox_call_from(commodity, call);
+		return;
+	case SBX_HC_EVENT_LOG_READ:
+		if (!allowed(call, POLICY_SERVICE_HYPERVISOR_EVENT_LOG))
+			break;
+		event_log_read(commodity, call);
+		return;
+	case SBX_HC_EXIT_STATS:
+		if (!allowed(call, POLICY_SERVICE_HYPERVISOR_EXIT_STATS))
+			break;
+		exit_stats(commodity, call);
+		return;
+	case SBX_HC_SECUREBOX_READY:
+	case SBX_HC_SECUREBOX_REPLY_WAIT:
+	case SBX_HC_SECUREBOX_LOG:
+		break;
+	default:
+		call->status = SBX_E_UNKNOWN_CALL;
+		return;
+	}
+	call->status = SBX_E_DENIED;
+}
+
+enum run_outcome hypercall_dispatch(struct partition *caller, struct hypercall *call)
+{
+	enum run_outcome outcome = RUN_CONTINUE;
+
+	call->status = SBX_OK;
+	if (caller->id == SBX_PARTITION_SECUREBOX)
+		outcome = securebox_hypercall(caller, call);
+	else
+		commodity_hypercall(caller, call);
+	if (active_policy.hypervisor_log >= POLICY_LOG_INFO)
+		printk("sbx: %s: hypercall 0x%lx%s: status %ld\n", caller->name, call->number,
+		       call->from_user ? " from user space" : "", call->status);
+	return outcome;
 }

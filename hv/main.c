@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "active_policy.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/exceptions.h"
 #include "arch/x86/serial.h"
@@ -42,6 +43,7 @@ static struct phys_alloc allocator;
 static struct tpm tpm;
 struct event_log hypervisor_event_log;
 static struct arena arena;
+struct policy active_policy;
 static struct phys_range securebox_memory;
 static struct memory_layout layout;
 static struct svm_capabilities svm;
@@ -122,11 +124,44 @@ static void init_allocator(uint64_t mbi_address)
 	 * edges. */
 	arena_init(&arena, phys_alloc_pages(&allocator, ARENA_SIZE / PAGE, LARGE_PAGE),
 		   ARENA_SIZE);
-	securebox_memory.start = phys_alloc_pages(&allocator, SECUREBOX_MEMORY_SIZE / PAGE,
+	if (!arena.start)
+		panic("not enough memory for the hypervisor arena");
+}
+
+/* The policy was measured with everything else; a policy that does not parse stops
+ * the launch here, so attestation shows exactly which bytes were rejected. */
+static void load_policy(void)
+{
+	const struct boot_module *module = &modules.module[MODULE_POLICY];
+	struct policy_error error;
+
+	if (policy_parse((const char *)module->start, module->size, &active_policy, &error))
+		panic("policy:%u:%u: %s; the partitions are not started",
+		      error.location.line, error.location.column, error.message);
+
+	securebox_memory.start = phys_alloc_pages(&allocator,
+						  active_policy.securebox_memory / PAGE,
 						  LARGE_PAGE);
-	securebox_memory.end = securebox_memory.start + SECUREBOX_MEMORY_SIZE;
-	if (!arena.start || !securebox_memory.start)
-		panic("not enough memory for the hypervisor arena and the securebox");
+	securebox_memory.end = securebox_memory.start + active_policy.securebox_memory;
+	if (!securebox_memory.start)
+		panic("not enough memory for %lu KiB of securebox",
+		      active_policy.securebox_memory >> 10);
+	const uint64_t protected[][2] = {
+		{ (uint64_t)__image_start, (uint64_t)__hv_end },
+		{ arena.start, arena.end },
+		{ securebox_memory.start, securebox_memory.end },
+	};
+	if (policy_check_ranges(&active_policy, protected, 3, &error))
+		panic("policy:%u:%u: %s; the partitions are not started",
+		      error.location.line, error.location.column, error.message);
+	partitions[SBX_PARTITION_COMMODITY].violation_response =
+		active_policy.commodity_violation == POLICY_VIOLATION_FAULT ?
+		VIOLATION_INJECT_FAULT : VIOLATION_STOP;
+	partitions[SBX_PARTITION_SECUREBOX].violation_response = VIOLATION_STOP;
+	printk("sbx: policy accepted: securebox %lu KiB, %u extra ranges, commodity "
+	       "violations %s, user hypercalls %s\n", active_policy.securebox_memory >> 10,
+	       active_policy.range_count, policy_violation_name(active_policy.commodity_violation),
+	       active_policy.user_hypercalls ? "allowed" : "denied");
 }
 
 static const void *module_data(enum boot_module_role role)
@@ -222,19 +257,35 @@ static bool open_tpm(const struct hv_options *options)
 	return false;
 }
 
+/* Hidden from the commodity OS: the hypervisor, the securebox, the TPM localities
+ * the policy does not give it, and the policy's own "hide" ranges. */
 static void build_layout(void)
 {
-	const struct phys_range hidden[] = {
-		{ (uint64_t)__image_start, (uint64_t)__hv_end },
-		{ arena.start, arena.end },
-		securebox_memory,
-		/* TPM localities 1-4: the commodity OS only ever gets locality 0. */
-		{ TIS_BASE_ADDRESS + TIS_LOCALITY_SIZE,
-		  TIS_BASE_ADDRESS + TIS_LOCALITY_COUNT * TIS_LOCALITY_SIZE },
-	};
-	const char *error = memory_layout_build(&layout, &boot_info, hidden,
-						sizeof(hidden) / sizeof(hidden[0]));
+	struct phys_range hidden[LAYOUT_MAX_HIDDEN];
+	size_t count = 0;
+	const char *error;
 
+	hidden[count++] = (struct phys_range){ (uint64_t)__image_start, (uint64_t)__hv_end };
+	hidden[count++] = (struct phys_range){ arena.start, arena.end };
+	hidden[count++] = securebox_memory;
+	for (unsigned locality = 0; locality < TIS_LOCALITY_COUNT; locality++) {
+		uint64_t page = TIS_BASE_ADDRESS + locality * TIS_LOCALITY_SIZE;
+
+		if (active_policy.tpm_localities & (1u << locality))
+			continue;
+		if (count > 3 && hidden[count - 1].end == page)
+			hidden[count - 1].end += TIS_LOCALITY_SIZE;
+		else
+			hidden[count++] = (struct phys_range){ page, page + TIS_LOCALITY_SIZE };
+	}
+	for (uint32_t i = 0; i < active_policy.range_count; i++) {
+		const struct policy_range *range = &active_policy.ranges[i];
+
+		if (range->kind == POLICY_RANGE_HIDDEN)
+			hidden[count++] = (struct phys_range){ range->start,
+							       range->start + range->size };
+	}
+	error = memory_layout_build(&layout, &boot_info, hidden, count);
 	if (error)
 		panic("memory layout: %s", error);
 }
@@ -285,8 +336,8 @@ static void start_securebox(void)
 		printk("sbx: securebox not run: its module is not an ELF image\n");
 		return;
 	}
-	error = securebox_create(&arena, securebox_memory.start, (void *)module->start,
-				 module->size, svm.page_1g);
+	error = securebox_create(&arena, securebox_memory.start, active_policy.securebox_memory,
+				 (void *)module->start, module->size, svm.page_1g);
 	if (error)
 		panic("securebox: %s", error);
 	error = securebox_start();
@@ -295,7 +346,7 @@ static void start_securebox(void)
 	if (!securebox_answers())
 		panic("securebox: does not answer a VERSION request");
 	printk("sbx: securebox ready at 0x%lx (%lu KiB), answering requests\n",
-	       securebox_memory.start, (uint64_t)(SECUREBOX_MEMORY_SIZE >> 10));
+	       securebox_memory.start, active_policy.securebox_memory >> 10);
 }
 
 static void run_commodity(void)
@@ -308,8 +359,14 @@ static void run_commodity(void)
 		printk("sbx: kernel not run yet: booting Linux is not implemented\n");
 		return;
 	}
+	const struct phys_range hypervisor[] = {
+		{ (uint64_t)__image_start, (uint64_t)__hv_end },
+		{ arena.start, arena.end },
+	};
+
 	error = commodity_create(&arena, &layout, &guest_image, (const void *)kernel->start,
-				 kernel->arguments, &securebox_memory, svm.page_1g);
+				 kernel->arguments, hypervisor, 2, &securebox_memory,
+				 svm.page_1g);
 	if (error)
 		panic("commodity: %s", error);
 	printk("sbx: starting the commodity partition (ELF guest at 0x%lx)\n",
@@ -365,6 +422,7 @@ void hv_main(uint32_t magic, uint64_t mbi_address)
 		dump_event_log();
 		tpm_close(&tpm);
 	}
+	load_policy();
 
 	build_layout();
 	start_svm();

@@ -17,7 +17,7 @@
  * can copy to and from partition memory only below it. */
 #define HYPERVISOR_MAPPED_LIMIT (4ull << 30)
 
-#define LAYOUT_MAX_HIDDEN 8
+#define LAYOUT_MAX_HIDDEN 32
 #define LAYOUT_MAX_RANGES 64
 
 struct memory_layout {

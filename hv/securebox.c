@@ -1,5 +1,6 @@
-/* The securebox partition. Its guest-physical space is [0, SECUREBOX_MEMORY_SIZE),
- * backed by one 2 MiB-aligned block of host memory that no other partition maps:
+/* The securebox partition. Its guest-physical space is [0, size), size from the
+ * policy, backed by one 2 MiB-aligned block of host memory that no other partition
+ * maps:
  *
  *   0 ............ ELF segments (as linked) ......... free RAM
  *   size - 4 pages  boot information
@@ -9,6 +10,7 @@
  * every page either writable or executable, never both. */
 #include <string.h>
 
+#include "active_policy.h"
 #include "arch/x86/boot_layout.h"
 #include "arch/x86/vcpu.h"
 #include "arch/x86/vmcb_setup.h"
@@ -21,14 +23,23 @@
 #define PAGE 4096ull
 #define LARGE_PAGE (2ull << 20)
 #define PAGE_TABLE_PAGES 3
-#define BOOT_INFO_OFFSET (SECUREBOX_MEMORY_SIZE - (PAGE_TABLE_PAGES + 1) * PAGE)
-#define PAGE_TABLES_OFFSET (SECUREBOX_MEMORY_SIZE - PAGE_TABLE_PAGES * PAGE)
 #define SECUREBOX_ASID 2
 #define MSR_PERMISSION_MAP_PAGES 2
 #define IO_PERMISSION_MAP_PAGES 3
 #define PHYSICAL_LIMIT (1ull << 52)
 
 static struct partition *const securebox = &partitions[SBX_PARTITION_SECUREBOX];
+static uint64_t memory_size;
+
+static uint64_t page_tables_offset(void)
+{
+	return memory_size - PAGE_TABLE_PAGES * PAGE;
+}
+
+static uint64_t boot_info_offset(void)
+{
+	return memory_size - (PAGE_TABLE_PAGES + 1) * PAGE;
+}
 
 struct table_page_source {
 	struct arena *arena;
@@ -89,7 +100,7 @@ static const char *build_nested_tables(const struct elf_image *image, uint64_t m
 		cursor = end;
 	}
 	mappings[count++] = (struct npt_mapping){ cursor, memory + cursor,
-						  SECUREBOX_MEMORY_SIZE - cursor,
+						  memory_size - cursor,
 						  NPT_READ | NPT_WRITE };
 
 	table_pages = (struct npt_page_source){ arena, allocate_table_page };
@@ -104,7 +115,7 @@ static const char *build_nested_tables(const struct elf_image *image, uint64_t m
 static const char *check_nested_tables(uint64_t memory, const struct arena *arena)
 {
 	const struct npt_range forbidden[] = { { 0, memory },
-					       { memory + SECUREBOX_MEMORY_SIZE, PHYSICAL_LIMIT } };
+					       { memory + memory_size, PHYSICAL_LIMIT } };
 	const struct npt_range tables[] = { { arena->start, arena->end } };
 	const struct npt_invariants invariants = {
 		.forbidden_hosts = forbidden, .forbidden_count = 2,
@@ -121,13 +132,13 @@ static const char *check_nested_tables(uint64_t memory, const struct arena *aren
 
 static void build_page_tables(uint8_t *base)
 {
-	uint64_t *pml4 = (uint64_t *)(base + PAGE_TABLES_OFFSET);
+	uint64_t *pml4 = (uint64_t *)(base + page_tables_offset());
 	uint64_t *pdpt = pml4 + 512;
 	uint64_t *pd = pdpt + 512;
 
-	pml4[0] = (PAGE_TABLES_OFFSET + PAGE) | PTE_PRESENT | PTE_WRITABLE;
-	pdpt[0] = (PAGE_TABLES_OFFSET + 2 * PAGE) | PTE_PRESENT | PTE_WRITABLE;
-	for (uint64_t i = 0; i < SECUREBOX_MEMORY_SIZE / LARGE_PAGE; i++)
+	pml4[0] = (page_tables_offset() + PAGE) | PTE_PRESENT | PTE_WRITABLE;
+	pdpt[0] = (page_tables_offset() + 2 * PAGE) | PTE_PRESENT | PTE_WRITABLE;
+	for (uint64_t i = 0; i < memory_size / LARGE_PAGE; i++)
 		pd[i] = (i * LARGE_PAGE) | PTE_PRESENT | PTE_WRITABLE | PTE_LARGE;
 }
 
@@ -162,11 +173,11 @@ static void setup_vmcb(uint64_t entry, struct arena *arena)
 	memset((void *)(uintptr_t)msr_map, 0xff, MSR_PERMISSION_MAP_PAGES * PAGE);
 	memset((void *)(uintptr_t)io_map, 0xff, IO_PERMISSION_MAP_PAGES * PAGE);
 	vmcb_setup_controls(securebox->vmcb, &controls);
-	vmcb_setup_long_mode(securebox->vmcb, entry, PAGE_TABLES_OFFSET);
+	vmcb_setup_long_mode(securebox->vmcb, entry, page_tables_offset());
 }
 
-const char *securebox_create(struct arena *arena, uint64_t memory, void *module,
-			     uint64_t module_size, bool allow_1g_pages)
+const char *securebox_create(struct arena *arena, uint64_t memory, uint64_t size,
+			     void *module, uint64_t module_size, bool allow_1g_pages)
 {
 	uint8_t *base = (uint8_t *)(uintptr_t)memory;
 	struct sbx_securebox_boot_info *boot_info;
@@ -175,13 +186,14 @@ const char *securebox_create(struct arena *arena, uint64_t memory, void *module,
 
 	if (error)
 		return error;
-	if (image.highest > BOOT_INFO_OFFSET)
+	memory_size = size;
+	if (image.highest > boot_info_offset())
 		return "the image does not fit below the boot information page";
 	securebox->vmcb = (struct vmcb *)(uintptr_t)arena_allocate(arena, 1);
 	if (!securebox->vmcb)
 		return "hypervisor arena exhausted";
 
-	memset(base, 0, SECUREBOX_MEMORY_SIZE);
+	memset(base, 0, memory_size);
 	for (uint32_t i = 0; i < image.segment_count; i++) {
 		const struct elf_segment *segment = &image.segments[i];
 
@@ -189,12 +201,15 @@ const char *securebox_create(struct arena *arena, uint64_t memory, void *module,
 		       segment->file_size);
 	}
 	build_page_tables(base);
-	boot_info = (struct sbx_securebox_boot_info *)(base + BOOT_INFO_OFFSET);
+	boot_info = (struct sbx_securebox_boot_info *)(base + boot_info_offset());
 	boot_info->magic = SBX_SECUREBOX_BOOT_MAGIC;
 	boot_info->version = SBX_SECUREBOX_BOOT_INFO_VERSION;
-	boot_info->memory_size = SECUREBOX_MEMORY_SIZE;
+	boot_info->memory_size = memory_size;
 	boot_info->image_end = align_up(image.highest, PAGE);
-	boot_info->page_tables_start = BOOT_INFO_OFFSET;
+	boot_info->page_tables_start = boot_info_offset();
+	boot_info->log_level = active_policy.securebox_log == POLICY_LOG_INFO ? SBX_LOG_INFO :
+			       active_policy.securebox_log == POLICY_LOG_ERRORS ? SBX_LOG_ERRORS :
+			       SBX_LOG_NONE;
 
 	error = build_nested_tables(&image, memory, allow_1g_pages, arena);
 	if (!error)
@@ -202,9 +217,9 @@ const char *securebox_create(struct arena *arena, uint64_t memory, void *module,
 	if (error)
 		return error;
 	setup_vmcb(image.entry, arena);
-	securebox->registers.rdi = BOOT_INFO_OFFSET;
+	securebox->registers.rdi = boot_info_offset();
 	securebox->host_base = memory;
-	securebox->ram[0] = (struct phys_range){ 0, BOOT_INFO_OFFSET };
+	securebox->ram[0] = (struct phys_range){ 0, boot_info_offset() };
 	securebox->ram_count = 1;
 	securebox->state = PARTITION_RUNNABLE;
 

@@ -8,14 +8,12 @@
 #include "arena.h"
 #include "sbx/hypercall.h"
 
-#define SECUREBOX_MEMORY_SIZE (4ull << 20)
-
 /* Loads the securebox ELF from its module into its memory (host physical, 2 MiB
- * aligned, SECUREBOX_MEMORY_SIZE bytes), builds its page tables, nested page tables
- * and VMCB, and scrubs the module, whose memory becomes the commodity's. Returns
- * NULL or why the securebox cannot run. */
-const char *securebox_create(struct arena *arena, uint64_t memory, void *module,
-			     uint64_t module_size, bool allow_1g_pages);
+ * aligned, `size` bytes, a multiple of 2 MiB), builds its page tables, nested page
+ * tables and VMCB, and scrubs the module, whose memory becomes the commodity's.
+ * Returns NULL or why the securebox cannot run. */
+const char *securebox_create(struct arena *arena, uint64_t memory, uint64_t size,
+			     void *module, uint64_t module_size, bool allow_1g_pages);
 
 /* Runs the securebox until it announces its buffers (SBX_HC_SECUREBOX_READY). */
 const char *securebox_start(void);

@@ -7,6 +7,7 @@
 #include "sbx/boot_info.h"
 #include "sbx/hypercall.h"
 #include "hypercall.h"
+#include "log.h"
 #include "secret.h"
 #include "service.h"
 
@@ -45,6 +46,7 @@ _Noreturn void securebox_main(const struct sbx_securebox_boot_info *boot_info)
 		if (next.status != SBX_OK || request_size > SBX_MESSAGE_MAX)
 			request_size = 0;
 		response_size = service_handle(request, request_size, response);
+		log_request(boot_info->log_level, request, request_size, response);
 		next = hypercall(SBX_HC_SECUREBOX_REPLY_WAIT, response_size, 0);
 	}
 }

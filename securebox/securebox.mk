@@ -1,6 +1,6 @@
 # The securebox: securebox.elf, which the hypervisor loads into the securebox's own
 # guest-physical space. Included by the top-level Makefile.
-SECUREBOX_SOURCES := securebox/entry.S securebox/main.c securebox/secret.c securebox/service.c
+SECUREBOX_SOURCES := $(wildcard securebox/*.c securebox/*.S)
 SECUREBOX_OBJECTS := $(patsubst %,$(BUILD)/securebox-obj/%.o,$(SECUREBOX_SOURCES)) \
 	$(BUILD)/securebox-obj/lib/libc/string.c.o
 SECUREBOX_CPPFLAGS := -Iinclude -Isecurebox

@@ -11,12 +11,22 @@
 #define SBX_SECUREBOX_BOOT_MAGIC 0x53424f42u   /* "BOBS" */
 #define SBX_SECUREBOX_BOOT_INFO_VERSION 1
 
+/* How much the securebox logs through SBX_HC_SECUREBOX_LOG (the policy's
+ * "log securebox" statement). */
+enum sbx_log_level {
+	SBX_LOG_NONE = 0,
+	SBX_LOG_ERRORS = 1,            /* rejected requests */
+	SBX_LOG_INFO = 2,              /* also one line per request */
+};
+
 struct sbx_securebox_boot_info {
 	uint32_t magic;
 	uint32_t version;              /* 1 */
 	uint64_t memory_size;
 	uint64_t image_end;            /* first byte after the loaded ELF segments */
 	uint64_t page_tables_start;    /* [image_end, page_tables_start) is free */
+	uint32_t log_level;            /* enum sbx_log_level */
+	uint32_t reserved;
 };
 
 /* An ELF commodity guest (the test guest) is entered like a multiboot kernel: 32-bit

@@ -47,7 +47,13 @@ enum sbx_hypercall {
 	SBX_HC_SECUREBOX_REPLY_WAIT = 0x0101,
 	/* in: RDI = response size (bytes of the response buffer to deliver).
 	 * Returns with the next request, as SBX_HC_SECUREBOX_READY does. */
+
+	SBX_HC_SECUREBOX_LOG = 0x0102,
+	/* in: RDI = text address, RSI = length (1..SBX_LOG_MAX). The hypervisor prints
+	 * it as one console line, non-printable bytes shown as '?'. */
 };
+
+#define SBX_LOG_MAX 128u
 
 enum sbx_status {
 	SBX_OK = 0,
@@ -56,7 +62,7 @@ enum sbx_status {
 	SBX_E_BAD_ADDRESS = -3,       /* a buffer not wholly inside the caller's own RAM */
 	SBX_E_TOO_LARGE = -4,         /* a size above the call's limit */
 	SBX_E_UNALIGNED = -5,         /* a buffer not aligned to SBX_BUFFER_ALIGNMENT */
-	SBX_E_DENIED = -6,            /* this caller may not make this call */
+	SBX_E_DENIED = -6,            /* this caller may not make this call (policy) */
 	SBX_E_UNAVAILABLE = -7,       /* the securebox is not running */
 	SBX_E_RESPONSE_TOO_LARGE = -8,/* the securebox's reply exceeds the capacity given */
 };

@@ -1,5 +1,5 @@
-/* COM1 output. print() supports %s %c %d %u %x %% with the l length modifier and
- * a zero-padded width (%02x, %016lx). "\n" goes out as "\r\n". */
+/* COM1 output, through the hypervisor's own UART driver and formatter: print()
+ * takes printk's formats (hv/format.h). "\n" goes out as "\r\n". */
 #ifndef SBX_TEST_GUEST_CONSOLE_H
 #define SBX_TEST_GUEST_CONSOLE_H
 

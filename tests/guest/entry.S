@@ -14,39 +14,12 @@ guest_entry32:
 	movl %ebx, %esi                 /* boot information address */
 
 	/* The hypervisor's segment selectors mean nothing in our GDT. */
-	lgdt gdt_pointer
-	ljmp $KERNEL_CODE32, $1f
-1:	movl $KERNEL_DATA, %eax
-	movl %eax, %ds
-	movl %eax, %es
-	movl %eax, %ss
-	xorl %eax, %eax
-	movl %eax, %fs
-	movl %eax, %gs
+	load_flat_gdt gdt_pointer
 
 	/* Identity map [0, 4 GiB) with 2 MiB user pages: our RAM, the boot
 	 * information, the TPM window, and the protected ranges we attack (so
 	 * that touching them reaches the nested page tables). .bss is zero. */
-	movl $pdpt, %eax
-	orl $PTE_FLAGS, %eax
-	movl %eax, pml4
-	xorl %ecx, %ecx
-2:	movl %ecx, %eax
-	shll $12, %eax
-	addl $page_directories, %eax
-	orl $PTE_FLAGS, %eax
-	movl %eax, pdpt(, %ecx, 8)
-	incl %ecx
-	cmpl $IDENTITY_MAP_GIB, %ecx
-	jb 2b
-	xorl %ecx, %ecx
-3:	movl %ecx, %eax
-	shll $21, %eax
-	orl $(PTE_FLAGS | PTE_LARGE), %eax
-	movl %eax, page_directories(, %ecx, 8)
-	incl %ecx
-	cmpl $(IDENTITY_MAP_GIB * 512), %ecx
-	jb 3b
+	identity_map_4gib pml4, pdpt, page_directories, PTE_FLAGS
 
 	movl $CR4_PAE, %eax
 	movl %eax, %cr4
@@ -60,11 +33,11 @@ guest_entry32:
 	wrmsr
 	movl $CR0_LONG_MODE, %eax
 	movl %eax, %cr0
-	ljmp $KERNEL_CODE64, $entry64
+	ljmp $GDT_CODE64, $entry64
 
 	.code64
 entry64:
-	movl $KERNEL_DATA, %eax
+	movl $GDT_DATA, %eax
 	movl %eax, %ds
 	movl %eax, %es
 	movl %eax, %ss
@@ -83,9 +56,9 @@ entry64:
 	.global gdt
 gdt:
 	.quad 0                         /* null */
-	.quad 0x00af9b000000ffff        /* KERNEL_CODE64 */
-	.quad 0x00cf93000000ffff        /* KERNEL_DATA */
-	.quad 0x00cf9b000000ffff        /* KERNEL_CODE32, for the mode switch */
+	.quad GDT_CODE64_DESCRIPTOR
+	.quad GDT_DATA_DESCRIPTOR
+	.quad GDT_CODE32_DESCRIPTOR
 	.quad 0x00cff3000000ffff        /* USER_DATA, DPL 3 */
 	.quad 0x00affb000000ffff        /* USER_CODE64, DPL 3 */
 	.quad 0, 0                      /* TSS_SELECTOR, filled by cpu_tables_init */
@@ -102,7 +75,7 @@ pml4:
 pdpt:
 	.space 4096
 page_directories:
-	.space IDENTITY_MAP_GIB * 4096
+	.space 4 * 4096
 	.balign 16
 kernel_stack:
 	.space KERNEL_STACK_SIZE

@@ -1,32 +1,12 @@
-/* Stubs for the 32 exception vectors. Each saves the interrupted registers and
- * calls exception_dispatch, which either redirects the frame to an armed
- * recovery point or ends the run; a redirected frame is restored and resumed. */
-#include "layout.h"
-
-/* Vectors that push an error code themselves: 8, 10-14, 17, 21, 29, 30. */
-#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
-			   (v) == 21 || (v) == 29 || (v) == 30)
-
+/* The test guest's exception_common, entered from the shared stubs
+ * (hv/arch/x86/exception_stubs.S) with the vector and error code pushed. It saves
+ * the interrupted registers and calls exception_dispatch, which either redirects
+ * the frame to an armed recovery point or ends the run; a redirected frame is
+ * restored and resumed. */
 	.section .text
-	.macro exception_stub vector
-	.balign 16
-exception_stub_\vector:
-	.if !HAS_ERROR_CODE(\vector)
-	pushq $0
-	.endif
-	pushq $\vector
-	jmp exception_common
-	.endm
-
-	.altmacro
-	.set vector, 0
-	.rept 32
-	exception_stub %vector
-	.set vector, vector + 1
-	.endr
-
-/* Builds a struct exception_frame: registers below vector and error code. */
+	.global exception_common
 exception_common:
+	/* Builds a struct exception_frame: registers below vector and error code. */
 	pushq %rax
 	pushq %rbx
 	pushq %rcx
@@ -65,16 +45,3 @@ exception_common:
 	popq %rax
 	addq $16, %rsp                  /* vector and error code */
 	iretq
-
-	.section .rodata
-	.balign 8
-	.global exception_stubs
-exception_stubs:
-	.macro exception_stub_address vector
-	.quad exception_stub_\vector
-	.endm
-	.set vector, 0
-	.rept 32
-	exception_stub_address %vector
-	.set vector, vector + 1
-	.endr

@@ -5,8 +5,8 @@
 #include "layout.h"
 #include "report.h"
 
-/* As exception_common pushes it: general registers, then the stub's vector and
- * error code, then the CPU's interrupt frame. */
+/* As exception_common pushes it: general registers, then the vector and error
+ * code from the stub, then the CPU's interrupt frame. */
 struct exception_frame {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
@@ -35,10 +35,10 @@ void exception_dispatch(struct exception_frame *frame)
 		/* The whole interrupt frame is rewritten, so a fault taken in
 		 * ring 3 returns to ring 0 as well. */
 		frame->rip = recovery_rip;
-		frame->cs = KERNEL_CODE64;
+		frame->cs = GDT_CODE64;
 		frame->rflags = RFLAGS_RESERVED;
 		frame->rsp = recovery_rsp;
-		frame->ss = KERNEL_DATA;
+		frame->ss = GDT_DATA;
 		frame->rax = frame->vector;
 		recovery_rip = 0;
 		return;

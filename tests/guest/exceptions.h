@@ -8,8 +8,6 @@
 
 #include <stdint.h>
 
-#define EXCEPTION_VECTORS 32
-
 #define VECTOR_UD 6
 #define VECTOR_GP 13
 

@@ -1,13 +1,17 @@
 # The test guest (tests/guest): a 64-bit kernel the hypervisor boots in Linux's
 # place to attack it from the commodity partition. Included by the top-level
 # Makefile. It reuses the hypervisor's TIS driver, TPM marshalling, MMIO
-# accessors and TSC clock as they are, so it drives the TPM with the same code.
+# accessors and TSC clock as they are, so it drives the TPM with the same code;
+# and its UART driver, formatter, exception stubs and IDT, so that it does not
+# keep copies of them. Its exception_common is its own: it resumes at recovery
+# points where the hypervisor's halts.
 GUEST_ELF      := $(BUILD)/sbx-test-guest.elf
 GUEST_CPPFLAGS := -Iinclude -Ihv -Itests/guest
 # Address 0 is RAM the guest scans, not a null pointer.
 GUEST_CFLAGS   := $(FREESTANDING_CFLAGS) -fno-delete-null-pointer-checks
 GUEST_SOURCES  := $(wildcard tests/guest/*.c tests/guest/*.S) \
-	hv/tpm/tis.c hv/tpm/tpm2_command.c hv/arch/x86/mmio.c hv/arch/x86/tsc_time.c
+	hv/tpm/tis.c hv/tpm/tpm2_command.c hv/arch/x86/mmio.c hv/arch/x86/tsc_time.c \
+	hv/arch/x86/serial.c hv/format.c hv/arch/x86/exception_stubs.S hv/arch/x86/exceptions.c
 GUEST_OBJECTS  := $(patsubst %,$(BUILD)/guest-obj/%.o,$(GUEST_SOURCES)) \
 	$(BUILD)/guest-obj/lib/libc/string.c.o
 

@@ -13,6 +13,7 @@
 #include "console.h"
 #include "cpu_tables.h"
 #include "report.h"
+#include "probes.h"
 #include "scenarios.h"
 
 struct scenario {
@@ -96,6 +97,8 @@ void guest_main(uint32_t magic, uint32_t boot_info_address)
 
 	if (cmdline_has_word(boot_info->cmdline, sizeof(boot_info->cmdline), "bench"))
 		bench_run();
+	if (probes_requested(boot_info->cmdline, sizeof(boot_info->cmdline)))
+		probes_run(boot_info->cmdline, sizeof(boot_info->cmdline));
 
 	for (unsigned i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
 		report_begin(scenarios[i].name);

@@ -1,8 +1,8 @@
 /* The SVM controls the hypervisor keeps to itself: its instructions raise #UD in
  * the commodity partition, and the MSRs that would let a guest leave or subvert
  * SVM raise #GP. */
+#include "arch/x86/msr.h"
 #include "exceptions.h"
-#include "layout.h"
 #include "probe.h"
 #include "report.h"
 #include "scenarios.h"

@@ -114,7 +114,7 @@ def make_iso(out, hv=None, policy=None, securebox=None, kernel=None, initrd=None
     Makefile uses."""
     files = {
         "hv": hv or BUILD / "hv.elf",
-        "policy": policy or ROOT / "policy/default.policy",
+        "policy": policy or ROOT / "policy/default.pol",
         "securebox": securebox or BUILD / "securebox.elf",
         "kernel": kernel or BUILD / "modules/kernel.placeholder",
         "initrd": initrd or BUILD / "modules/initrd.placeholder",

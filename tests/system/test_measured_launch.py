@@ -14,7 +14,7 @@ UEFI_TIMEOUT = 420
 FINISHED = r"^sbx: launch finished"
 DEFAULT_FILES = {
     "hv": BUILD / "hv.elf",
-    "policy": BUILD.parent / "policy/default.policy",
+    "policy": BUILD.parent / "policy/default.pol",
     "securebox": BUILD / "securebox.elf",
     "kernel": BUILD / "modules/kernel.placeholder",
     "initrd": BUILD / "modules/initrd.placeholder",
@@ -118,7 +118,9 @@ def test_event_log_digests_cover_their_event_data(bios_boot, tmp_path):
 
 def test_one_policy_byte_changes_pcr17_only(bios_boot, prediction, tmp_path):
     policy = bytearray(DEFAULT_FILES["policy"].read_bytes())
-    policy[-2] ^= 0x01
+    # A byte inside a comment: the policy still parses, only its measurement changes.
+    comment = policy.index(b"#") + 2
+    policy[comment] ^= 0x01
     changed = tmp_path / "changed.policy"
     changed.write_bytes(bytes(policy))
     iso = tmp_path / "changed.iso"

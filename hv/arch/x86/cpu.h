@@ -25,6 +25,17 @@ static inline uint64_t rdtsc(void)
 	return ((uint64_t)high << 32) | low;
 }
 
+/* Loads IDTR: `limit` is the table's size in bytes minus one. */
+static inline void lidt(uint64_t base, uint16_t limit)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) pointer = { limit, base };
+
+	__asm__ volatile("lidt %0" : : "m"(pointer));
+}
+
 static inline void cpu_relax(void)
 {
 	__asm__ volatile("pause" ::: "memory");

@@ -4,6 +4,8 @@
  * which differs between BIOS and UEFI boots. */
 #include "arch/x86/boot_layout.h"
 
+#define BOOT_STACK_SIZE (16 * 4096)
+
 #define MULTIBOOT2_HEADER_MAGIC 0xe85250d6
 #define MULTIBOOT2_ARCH_I386    0
 
@@ -28,15 +30,7 @@ hv_entry32:
 	movl %eax, %edi                 /* magic, kept for hv_main */
 	movl %ebx, %esi                 /* information block address */
 
-	lgdt gdt_pointer
-	ljmp $GDT_CODE32, $1f
-1:	movl $GDT_DATA, %eax
-	movl %eax, %ds
-	movl %eax, %es
-	movl %eax, %ss
-	xorl %eax, %eax
-	movl %eax, %fs
-	movl %eax, %gs
+	load_flat_gdt gdt_pointer
 
 	/* Long mode is required; say so on COM1 rather than fault silently. */
 	movl $0x80000000, %eax
@@ -60,26 +54,7 @@ hv_entry32:
 
 	/* Identity map 0-4 GiB with 2 MiB pages: RAM, the multiboot2 block, GRUB's
 	 * modules (all below 4 GiB in multiboot2) and the TPM's MMIO window. */
-	movl $boot_pdpt, %eax
-	orl $(PTE_PRESENT | PTE_WRITABLE), %eax
-	movl %eax, boot_pml4
-	xorl %ecx, %ecx
-2:	movl %ecx, %eax
-	shll $12, %eax
-	addl $boot_page_directories, %eax
-	orl $(PTE_PRESENT | PTE_WRITABLE), %eax
-	movl %eax, boot_pdpt(, %ecx, 8)
-	incl %ecx
-	cmpl $4, %ecx
-	jb 2b
-	xorl %ecx, %ecx
-3:	movl %ecx, %eax
-	shll $21, %eax
-	orl $(PTE_PRESENT | PTE_WRITABLE | PTE_LARGE), %eax
-	movl %eax, boot_page_directories(, %ecx, 8)
-	incl %ecx
-	cmpl $2048, %ecx
-	jb 3b
+	identity_map_4gib boot_pml4, boot_pdpt, boot_page_directories, (PTE_PRESENT | PTE_WRITABLE)
 
 	movl $CR4_PAE, %eax
 	movl %eax, %cr4
@@ -130,13 +105,11 @@ hv_entry64:
 
 	.section .rodata
 	.balign 8
-/* The accessed bit is preset in every descriptor: otherwise the CPU sets it in
- * memory on the first segment load, changing the measured image. */
 gdt:
 	.quad 0                         /* null */
-	.quad 0x00af9b000000ffff        /* GDT_CODE64: 64-bit code, DPL 0 */
-	.quad 0x00cf93000000ffff        /* GDT_DATA: flat data */
-	.quad 0x00cf9b000000ffff        /* GDT_CODE32: flat 32-bit code, for the switch */
+	.quad GDT_CODE64_DESCRIPTOR
+	.quad GDT_DATA_DESCRIPTOR
+	.quad GDT_CODE32_DESCRIPTOR
 gdt_end:
 	.balign 8
 	.global gdt_pointer

@@ -1,7 +1,10 @@
+/* The IDT, shared by the hypervisor and the test guest: every exception vector
+ * enters its stub in exception_stubs.S through an interrupt gate, so that
+ * interrupts stay off in the handler. */
 #include <stdint.h>
 
-#include "console.h"
 #include "boot_layout.h"
+#include "cpu.h"
 #include "exceptions.h"
 
 #define EXCEPTION_VECTORS 32
@@ -17,29 +20,12 @@ struct idt_entry {
 	uint32_t reserved;
 } __attribute__((packed));
 
-struct idt_pointer {
-	uint16_t limit;
-	uint64_t base;
-} __attribute__((packed));
-
-struct exception_frame {
-	uint64_t vector;
-	uint64_t error_code;
-	uint64_t rip;
-	uint64_t cs;
-	uint64_t rflags;
-	uint64_t rsp;
-	uint64_t ss;
-};
-
 extern const uint64_t exception_stubs[EXCEPTION_VECTORS];
 
 static struct idt_entry idt[EXCEPTION_VECTORS] __attribute__((aligned(16)));
 
 void exceptions_init(void)
 {
-	struct idt_pointer pointer = { sizeof(idt) - 1, (uint64_t)idt };
-
 	for (unsigned vector = 0; vector < EXCEPTION_VECTORS; vector++) {
 		uint64_t handler = exception_stubs[vector];
 
@@ -51,16 +37,5 @@ void exceptions_init(void)
 			.offset_high = handler >> 32,
 		};
 	}
-	__asm__ volatile("lidt %0" : : "m"(pointer));
-}
-
-_Noreturn void exception_report(const struct exception_frame *frame);
-
-_Noreturn void exception_report(const struct exception_frame *frame)
-{
-	uint64_t cr2;
-
-	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
-	panic("hypervisor exception %lu (error code 0x%lx) at rip 0x%lx, rsp 0x%lx, cr2 0x%lx",
-	      frame->vector, frame->error_code, frame->rip, frame->rsp, cr2);
+	lidt((uint64_t)idt, sizeof(idt) - 1);
 }

@@ -3,6 +3,7 @@
  * instruction, and never trusts the VMCB's nRIP field. */
 #include <string.h>
 
+#include "active_policy.h"
 #include "console.h"
 #include "hypercall.h"
 #include "msr.h"
@@ -87,7 +88,8 @@ enum run_outcome vcpu_violation(struct partition *partition, uint8_t vector,
 	bool delivering = partition->vmcb->control.exit_interrupt_info & VMCB_EVENT_VALID;
 	bool injecting = partition->violation_response == VIOLATION_INJECT_FAULT && !delivering;
 
-	if (log_violation(partition, what, partition->vmcb->state.rip) || !injecting) {
+	if (active_policy.hypervisor_log >= POLICY_LOG_ERRORS &&
+	    (log_violation(partition, what, partition->vmcb->state.rip) || !injecting)) {
 		printk("sbx: %s: violation: %s 0x%lx at rip 0x%lx", partition->name, what,
 		       detail, partition->vmcb->state.rip);
 		if (injecting)
@@ -231,15 +233,17 @@ static enum run_outcome handle_vmmcall(struct partition *partition)
 	struct vmcb_state *state = &partition->vmcb->state;
 	struct guest_registers *registers = &partition->registers;
 	struct hypercall call = {
+		.from_user = state->cpl != 0,
 		.number = state->rax,
 		.arguments = { registers->rdi, registers->rsi, registers->rdx, registers->r10 },
 		.results = { registers->rdi, registers->rsi },
 	};
 	enum run_outcome outcome;
 
-	/* User space may not call the hypervisor: it gets what a CPU without a
-	 * hypervisor gives for VMMCALL. */
-	if (state->cpl != 0) {
+	/* Unless the policy lets user space call the hypervisor, it gets what a CPU
+	 * without a hypervisor gives for VMMCALL. The securebox runs only at CPL 0. */
+	if (call.from_user && (partition->id != SBX_PARTITION_COMMODITY ||
+			       !active_policy.user_hypercalls)) {
 		vcpu_inject_exception(partition, VECTOR_UD, false, 0);
 		return RUN_CONTINUE;
 	}

@@ -1,0 +1,1 @@
+test_format_SOURCES := hv/format.c

@@ -1,0 +1,1 @@
+test_policy_parser_SOURCES := policy/policy_parser.c
