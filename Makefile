@@ -32,8 +32,7 @@ HOST_CPPFLAGS := -Iinclude -Ihv -Iattest -Ipolicy $(MBEDTLS_CPPFLAGS)
 HOST_SHA256_SOURCES := lib/crypto/sha256.c lib/crypto/zeroize.c $(MBEDTLS_SHA256_SOURCES)
 
 .PHONY: all deps run test unit-test system-test bench clean
-all: $(BUILD)/hv.elf $(BUILD)/sbx.iso $(BUILD)/sbx-test.iso $(BUILD)/sbx-measure \
-	$(BUILD)/sbx-policy
+all: $(BUILD)/hv.elf $(BUILD)/sbx.iso $(BUILD)/sbx-test.iso $(BUILD)/sbx-policy
 
 deps:
 	@sh mk/deps.sh
@@ -73,6 +72,7 @@ include grub/images.mk
 
 # --- host tools -----------------------------------------------------------------
 include attest/tools.mk
+all: $(ATTEST_TOOLS)
 -include policy/policy.mk
 
 # --- tests ----------------------------------------------------------------------
@@ -108,6 +108,7 @@ run: deps
 
 clean:
 	rm -rf $(BUILD)/*-obj $(BUILD)/unit $(BUILD)/fuzz $(BUILD)/modules $(BUILD)/*.elf \
-		$(BUILD)/*.iso $(BUILD)/*.iso.log $(BUILD)/sbx-measure $(BUILD)/sbx-policy
+		$(BUILD)/*.iso $(BUILD)/*.iso.log $(BUILD)/sbx-measure $(BUILD)/sbx-policy \
+		$(BUILD)/attest $(BUILD)/sbx-verify-report
 
 -include $(shell find $(BUILD)/hv-obj $(BUILD)/unit -name '*.d' 2>/dev/null)

@@ -4,10 +4,13 @@
  * reference values.
  *
  *   sbx-measure --hv F --policy F --securebox F --kernel F --initrd F --cmdline S
- *               [--event-log OUT]
+ *               [--identity-key HEX] [--event-log OUT]
  *
- * Prints "pcr17 <hex>", "pcr18 <hex>", "pcr19 <hex>". --event-log writes the log the
- * hypervisor would produce, for the SHA-256 bank only. */
+ * Prints "pcr17 <hex>", "pcr18 <hex>", "pcr19 <hex>". PCR 18 also holds the
+ * securebox's identity key, new every boot: give its public key (65 bytes, hex, as
+ * the hypervisor prints it) to predict PCR 18 for that boot; without it the key
+ * event is left out, as the hypervisor does for a securebox that made no key.
+ * --event-log writes the log the hypervisor would produce, SHA-256 bank only. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,7 @@
 #include "elf_image.h"
 #include "event_log.h"
 #include "launch_plan.h"
+#include "sbx/service.h"
 #include "sha256.h"
 
 #define EXIT_USAGE 2
@@ -73,6 +77,27 @@ static void extend(uint8_t pcr[SHA256_DIGEST_SIZE], const uint8_t digest[SHA256_
 	sha256(concatenation, sizeof(concatenation), pcr);
 }
 
+/* Exactly 2 * size hex digits into `out`; returns 0, or -1 on anything else. */
+static int parse_hex(const char *text, uint8_t *out, size_t size)
+{
+	if (strlen(text) != 2 * size)
+		return -1;
+	for (size_t i = 0; i < 2 * size; i++) {
+		char c = text[i];
+		int digit = c >= '0' && c <= '9' ? c - '0' :
+			    c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (digit < 0)
+			return -1;
+		if (i % 2 == 0)
+			out[i / 2] = (uint8_t)(digit << 4);
+		else
+			out[i / 2] |= (uint8_t)digit;
+	}
+	return 0;
+}
+
 struct component_input {
 	enum sbx_component component;
 	const uint8_t *data;
@@ -84,9 +109,10 @@ int main(int argc, char **argv)
 	const char *paths[5] = { 0 };
 	static const char *const options[5] = { "--hv", "--policy", "--securebox", "--kernel",
 						"--initrd" };
-	const char *cmdline = NULL, *event_log_path = NULL, *error;
+	const char *cmdline = NULL, *event_log_path = NULL, *identity_hex = NULL, *error;
+	uint8_t identity_key[SBX_PUBLIC_KEY_SIZE];
 	struct input_file files[5];
-	struct component_input components[6];
+	struct component_input components[7];
 	uint8_t pcrs[TPM2_PCR_COUNT][SHA256_DIGEST_SIZE];
 	static uint8_t log_buffer[65536];
 	struct tpm2_bank_list sha256_bank = { 1, { TPM2_ALG_SHA256 } };
@@ -107,6 +133,9 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--cmdline")) {
 			cmdline = argv[i + 1];
 			matched = 1;
+		} else if (!strcmp(argv[i], "--identity-key")) {
+			identity_hex = argv[i + 1];
+			matched = 1;
 		} else if (!strcmp(argv[i], "--event-log")) {
 			event_log_path = argv[i + 1];
 			matched = 1;
@@ -120,6 +149,8 @@ int main(int argc, char **argv)
 	if (!cmdline)
 		die(EXIT_USAGE, "missing %s STRING", "--cmdline");
 
+	if (identity_hex && parse_hex(identity_hex, identity_key, sizeof(identity_key)))
+		die(EXIT_USAGE, "--identity-key needs %s", "130 hex digits (65 bytes)");
 	for (int o = 0; o < 5; o++)
 		files[o] = read_file(paths[o]);
 	if (elf_loaded_image(files[0].data, files[0].size, &image, &image_size, &error))
@@ -133,6 +164,8 @@ int main(int argc, char **argv)
 	components[4] = (struct component_input){ SBX_COMPONENT_INITRD, files[4].data, files[4].size };
 	components[5] = (struct component_input){ SBX_COMPONENT_CMDLINE, (const uint8_t *)cmdline,
 						  strlen(cmdline) };
+	components[6] = (struct component_input){ SBX_COMPONENT_SECUREBOX_KEY, identity_key,
+						  identity_hex ? sizeof(identity_key) : 0 };
 
 	memset(pcrs, LAUNCH_PCR_INITIAL_BYTE, sizeof(pcrs));
 	if (event_log_init(&log, log_buffer, sizeof(log_buffer), &sha256_bank) != EVENT_LOG_OK)
@@ -149,9 +182,11 @@ int main(int argc, char **argv)
 			uint8_t component_digest[SHA256_DIGEST_SIZE];
 			const struct component_input *input = NULL;
 
-			for (int c = 0; c < 6; c++)
+			for (int c = 0; c < 7; c++)
 				if (components[c].component == event->component)
 					input = &components[c];
+			if (input->component == SBX_COMPONENT_SECUREBOX_KEY && !identity_hex)
+				continue;
 			sha256(input->data, input->size, component_digest);
 			launch_record_build(&record, input->component, component_digest, input->size);
 			event_data = &record;

@@ -6,3 +6,34 @@ SBX_MEASURE_SOURCES := attest/sbx_measure.c attest/elf_image.c hv/elf_loader.c h
 $(BUILD)/sbx-measure: $(SBX_MEASURE_SOURCES) | $(MBEDTLS_OK)
 	$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iattest $(HOST_CPPFLAGS) -Ilib/crypto \
 		-o $@ $(SBX_MEASURE_SOURCES)
+
+# The report verifier runs on hosted mbedTLS, with its own configuration
+# (attest/attest_mbedtls_config.h), in an archive of just the modules it names.
+ATTEST_MBEDTLS_MODULES := aes asn1parse asn1write bignum constant_time ctr_drbg ecdsa ecp \
+	ecp_curves platform_util sha256
+ATTEST_MBEDTLS_SOURCES := $(patsubst %,$(MBEDTLS_SRC)/library/%.c,$(ATTEST_MBEDTLS_MODULES))
+ATTEST_MBEDTLS_OBJECTS := $(patsubst %,$(BUILD)/attest/mbedtls/%.o,$(ATTEST_MBEDTLS_MODULES))
+ATTEST_MBEDTLS_CPPFLAGS := -Iattest -I$(MBEDTLS_SRC)/include \
+	-DMBEDTLS_CONFIG_FILE='"attest_mbedtls_config.h"'
+
+# The sources appear once mbedTLS is unpacked.
+$(ATTEST_MBEDTLS_SOURCES): | $(MBEDTLS_OK)
+
+$(ATTEST_MBEDTLS_OBJECTS): $(BUILD)/attest/mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c \
+		attest/attest_mbedtls_config.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -std=gnu11 -O2 -g $(ATTEST_MBEDTLS_CPPFLAGS) -c $< -o $@
+
+$(BUILD)/attest/libmbedcrypto-attest.a: $(ATTEST_MBEDTLS_OBJECTS)
+	rm -f $@
+	ar rcs $@ $^
+
+SBX_VERIFY_REPORT_SOURCES := attest/sbx_verify_report.c attest/report_verify.c
+
+$(BUILD)/sbx-verify-report: $(SBX_VERIFY_REPORT_SOURCES) attest/report_verify.h \
+		attest/attest_crypto.h attest/attest_mbedtls_config.h \
+		$(BUILD)/attest/libmbedcrypto-attest.a
+	$(HOST_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude $(ATTEST_MBEDTLS_CPPFLAGS) \
+		-o $@ $(SBX_VERIFY_REPORT_SOURCES) $(BUILD)/attest/libmbedcrypto-attest.a
+
+ATTEST_TOOLS := $(BUILD)/sbx-measure $(BUILD)/sbx-verify-report

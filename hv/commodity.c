@@ -50,7 +50,7 @@ static void protect_msr(uint8_t *map, uint32_t msr, bool read, bool write)
 		map[(bit + 1) / 8] |= 1u << ((bit + 1) % 8);
 }
 
-static void setup_vmcb(uint64_t entry, struct arena *arena)
+static void setup_vmcb_controls(struct arena *arena)
 {
 	uint64_t msr_map = arena_allocate(arena, MSR_PERMISSION_MAP_PAGES);
 	uint64_t io_map = arena_allocate(arena, IO_PERMISSION_MAP_PAGES);
@@ -78,7 +78,6 @@ static void setup_vmcb(uint64_t entry, struct arena *arena)
 	protect_msr(msrs, MSR_TOP_MEM, false, true);
 	protect_msr(msrs, MSR_TOP_MEM2, false, true);
 	vmcb_setup_controls(commodity->vmcb, &controls);
-	vmcb_setup_protected_mode(commodity->vmcb, entry);
 }
 
 #define COMMODITY_MAX_MAPPINGS (LAYOUT_MAX_RANGES + 2 * POLICY_MAX_RANGES)
@@ -245,9 +244,26 @@ static void set_buffer_ram(const struct memory_layout *layout)
 }
 
 const char *commodity_create(struct arena *arena, const struct memory_layout *layout,
-			     const struct elf_image *image, const void *file, const char *cmdline,
-			     const struct phys_range *hypervisor, size_t hypervisor_count,
-			     const struct phys_range *securebox_memory, bool allow_1g_pages)
+			     bool allow_1g_pages)
+{
+	const char *error;
+
+	commodity->vmcb = (struct vmcb *)(uintptr_t)arena_allocate(arena, 1);
+	if (!commodity->vmcb)
+		return "hypervisor arena exhausted";
+	error = build_nested_tables(arena, layout, allow_1g_pages);
+	if (error)
+		return error;
+	setup_vmcb_controls(arena);
+	set_buffer_ram(layout);
+	commodity->host_base = 0;
+	return NULL;
+}
+
+const char *commodity_load_elf(const struct memory_layout *layout, const struct elf_image *image,
+			       const void *file, const char *cmdline,
+			       const struct phys_range *hypervisor, size_t hypervisor_count,
+			       const struct phys_range *securebox_memory)
 {
 	const char *error;
 
@@ -260,13 +276,6 @@ const char *commodity_create(struct arena *arena, const struct memory_layout *la
 				    segment->memory_size))
 			return "a segment lies outside the commodity's RAM";
 	}
-	commodity->vmcb = (struct vmcb *)(uintptr_t)arena_allocate(arena, 1);
-	if (!commodity->vmcb)
-		return "hypervisor arena exhausted";
-	error = build_nested_tables(arena, layout, allow_1g_pages);
-	if (error)
-		return error;
-
 	for (uint32_t i = 0; i < image->segment_count; i++) {
 		const struct elf_segment *segment = &image->segments[i];
 		uint8_t *destination = (uint8_t *)(uintptr_t)segment->address;
@@ -280,10 +289,8 @@ const char *commodity_create(struct arena *arena, const struct memory_layout *la
 				securebox_memory);
 	if (error)
 		return error;
-	setup_vmcb(image->entry, arena);
+	vmcb_setup_protected_mode(commodity->vmcb, image->entry);
 	commodity->vmcb->state.rax = SBX_GUEST_BOOT_MAGIC;
-	set_buffer_ram(layout);
-	commodity->host_base = 0;
 	commodity->state = PARTITION_RUNNABLE;
 	return NULL;
 }

@@ -1,4 +1,4 @@
-/* The commodity partition: today the ELF test guest (tests/guest); Linux later. */
+/* The commodity partition: the ELF test guest (tests/guest) or Linux (linux_boot.h). */
 #ifndef SBX_HV_COMMODITY_H
 #define SBX_HV_COMMODITY_H
 
@@ -14,14 +14,21 @@
  * can keep clear of them. */
 uint64_t commodity_boot_info_address(const struct elf_image *image);
 
-/* Copies the ELF guest into commodity memory, writes its boot information, and
- * builds its nested page tables (everything but the hidden ranges, identity; the
- * policy's read-only ranges without write permission) and VMCB. Every module must
- * already be consumed: their memory is the guest's. Returns NULL or what is wrong. */
+/* Builds the commodity partition: its nested page tables (everything but the
+ * hidden ranges, identity; the policy's read-only ranges without write
+ * permission), its VMCB controls and the RAM its hypercall buffers may use. A
+ * loader then puts a guest in its memory and sets the entry state:
+ * commodity_load_elf, or linux_boot_load. Returns NULL or what is wrong. */
 const char *commodity_create(struct arena *arena, const struct memory_layout *layout,
-			     const struct elf_image *image, const void *file, const char *cmdline,
-			     const struct phys_range *hypervisor, size_t hypervisor_count,
-			     const struct phys_range *securebox_memory, bool allow_1g_pages);
+			     bool allow_1g_pages);
+
+/* Copies the ELF test guest into commodity memory, writes its boot information,
+ * and sets a 32-bit protected-mode entry. Every module must already be consumed:
+ * their memory is the guest's. Returns NULL or what is wrong. */
+const char *commodity_load_elf(const struct memory_layout *layout, const struct elf_image *image,
+			       const void *file, const char *cmdline,
+			       const struct phys_range *hypervisor, size_t hypervisor_count,
+			       const struct phys_range *securebox_memory);
 
 /* Runs the commodity partition until it stops. */
 void commodity_run(void);

@@ -7,6 +7,7 @@
 #include "active_policy.h"
 #include "console.h"
 #include "event_log.h"
+#include "launch.h"
 #include "hypercall.h"
 #include "hypercall_buffer.h"
 #include "measured_launch.h"
@@ -45,6 +46,18 @@ static bool securebox_service_allowed(const struct hypercall *call, const uint8_
 		return allowed(call, POLICY_SERVICE_SECUREBOX_VERSION);
 	case SBX_SERVICE_ECHO:
 		return allowed(call, POLICY_SERVICE_SECUREBOX_ECHO);
+	case SBX_SERVICE_REPORT:
+		return allowed(call, POLICY_SERVICE_SECUREBOX_REPORT);
+	case SBX_SERVICE_KEY_CREATE:
+		return allowed(call, POLICY_SERVICE_SECUREBOX_KEY_CREATE);
+	case SBX_SERVICE_KEY_SIGN:
+		return allowed(call, POLICY_SERVICE_SECUREBOX_KEY_SIGN);
+	case SBX_SERVICE_KEY_PUBLIC:
+		return allowed(call, POLICY_SERVICE_SECUREBOX_KEY_PUBLIC);
+	case SBX_SERVICE_SEAL:
+		return allowed(call, POLICY_SERVICE_SECUREBOX_SEAL);
+	case SBX_SERVICE_UNSEAL:
+		return allowed(call, POLICY_SERVICE_SECUREBOX_UNSEAL);
 	}
 	return false;
 }
@@ -167,6 +180,31 @@ static void securebox_log(struct partition *securebox, struct hypercall *call)
 	printk("\n");
 }
 
+/* The securebox announces its identity public key, once and before it takes
+ * requests; the hypervisor measures it into PCR 18 and closes the launch. */
+static enum run_outcome securebox_identity(struct partition *securebox, struct hypercall *call)
+{
+	uint8_t key[SBX_PUBLIC_KEY_SIZE];
+
+	if (securebox->request_buffer || launch.closed)
+		return partition_protocol_violation(securebox,
+						    "SECUREBOX_IDENTITY after READY or twice");
+	if (check(securebox, call->arguments[0], sizeof(key), sizeof(key)) != SBX_OK)
+		return partition_protocol_violation(securebox, "SECUREBOX_IDENTITY with a bad buffer");
+	memcpy(key, partition_pointer(securebox, call->arguments[0]), sizeof(key));
+	/* Only the uncompressed form is ever measured, so a key has one digest. */
+	if (key[0] != 0x04)
+		return partition_protocol_violation(securebox,
+						    "SECUREBOX_IDENTITY with a compressed key");
+	printk("sbx: securebox identity key ");
+	print_hex(key, sizeof(key));
+	printk("\n");
+	launch_close(key, sizeof(key));
+	securebox_record_pcrs(launch.pcrs);
+	call->status = SBX_OK;
+	return RUN_CONTINUE;
+}
+
 static enum run_outcome securebox_hypercall(struct partition *securebox, struct hypercall *call)
 {
 	switch (call->number) {
@@ -181,6 +219,8 @@ static enum run_outcome securebox_hypercall(struct partition *securebox, struct 
 	case SBX_HC_SECUREBOX_LOG:
 		securebox_log(securebox, call);
 		return RUN_CONTINUE;
+	case SBX_HC_SECUREBOX_IDENTITY:
+		return securebox_identity(securebox, call);
 	case SBX_HC_SECUREBOX_CALL:
 	case SBX_HC_EVENT_LOG_READ:
 	case SBX_HC_EXIT_STATS:
@@ -218,6 +258,7 @@ static void commodity_hypercall(struct partition *commodity, struct hypercall *c
 	case SBX_HC_SECUREBOX_READY:
 	case SBX_HC_SECUREBOX_REPLY_WAIT:
 	case SBX_HC_SECUREBOX_LOG:
+	case SBX_HC_SECUREBOX_IDENTITY:
 		break;
 	default:
 		call->status = SBX_E_UNKNOWN_CALL;

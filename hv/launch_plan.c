@@ -9,6 +9,9 @@ const struct launch_event launch_plan[] = {
 	{ SBX_PCR_COMMODITY,  SBX_EV_EVENT_TAG, SBX_COMPONENT_KERNEL },
 	{ SBX_PCR_COMMODITY,  SBX_EV_EVENT_TAG, SBX_COMPONENT_INITRD },
 	{ SBX_PCR_COMMODITY,  SBX_EV_EVENT_TAG, SBX_COMPONENT_CMDLINE },
+	/* Only once the securebox has made its identity key, before any commodity
+	 * code runs; absent when the securebox has none (no entropy, no securebox). */
+	{ SBX_PCR_SECUREBOX,  SBX_EV_EVENT_TAG, SBX_COMPONENT_SECUREBOX_KEY },
 	{ SBX_PCR_HYPERVISOR, SBX_EV_SEPARATOR, 0 },
 	{ SBX_PCR_SECUREBOX,  SBX_EV_SEPARATOR, 0 },
 	{ SBX_PCR_COMMODITY,  SBX_EV_SEPARATOR, 0 },
@@ -25,6 +28,7 @@ const char *launch_component_name(enum sbx_component component)
 	case SBX_COMPONENT_KERNEL:     return "kernel";
 	case SBX_COMPONENT_INITRD:     return "initrd";
 	case SBX_COMPONENT_CMDLINE:    return "cmdline";
+	case SBX_COMPONENT_SECUREBOX_KEY: return "securebox-key";
 	}
 	return "unknown";
 }

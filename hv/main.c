@@ -15,6 +15,9 @@
 #include "boot_modules.h"
 #include "commodity.h"
 #include "elf_loader.h"
+#include "entropy.h"
+#include "launch.h"
+#include "linux_boot.h"
 #include "memory_layout.h"
 #include "partition.h"
 #include "sbx/service.h"
@@ -25,6 +28,7 @@
 #include "measured_launch.h"
 #include "multiboot2.h"
 #include "phys_alloc.h"
+#include "tpm/root_secret.h"
 #include "tpm/tpm.h"
 
 #define SBX_VERSION "0.1.0"
@@ -44,12 +48,16 @@ static struct tpm tpm;
 struct event_log hypervisor_event_log;
 static struct arena arena;
 struct policy active_policy;
+/* What the securebox is handed: seed, root secret, measurements. Wiped once copied. */
+static struct sbx_securebox_boot_info securebox_secrets;
 static struct phys_range securebox_memory;
 static struct memory_layout layout;
 static struct svm_capabilities svm;
-/* An ELF kernel module is the test guest; anything else is taken to be Linux. */
-static bool guest_is_elf;
+/* What the kernel module is: the ELF test guest, Linux (a bzImage), or neither (a
+ * placeholder: measured, not run). */
+static enum { GUEST_NONE, GUEST_ELF, GUEST_LINUX } guest_kind;
 static struct elf_image guest_image;
+static struct linux_boot linux_guest;
 
 static void parse_boot_information(uint32_t magic, uint64_t mbi_address)
 {
@@ -77,33 +85,51 @@ static void parse_boot_information(uint32_t magic, uint64_t mbi_address)
 		       modules.module[role].size);
 }
 
-/* An ELF guest is copied to its link address: that memory must hold no module and
- * must not be handed to the hypervisor's own allocations. */
-static void plan_guest(struct phys_range *destination)
+/* A guest is copied to where it runs: an ELF guest to its link address, Linux to
+ * where linux_boot_plan puts it, clear of everything already `reserved`. That
+ * memory must hold no module and must not be handed to the hypervisor's own
+ * allocations, so its ranges join `reserved`. */
+static void plan_guest(struct phys_range *reserved, size_t *count)
 {
 	const struct boot_module *kernel = &modules.module[MODULE_KERNEL];
+	const struct boot_module *initrd = &modules.module[MODULE_INITRD];
+	struct phys_range destination;
 	const char *error;
 
-	guest_is_elf = elf_has_magic((const uint8_t *)kernel->start, kernel->size);
-	if (!guest_is_elf)
+	if (elf_has_magic((const uint8_t *)kernel->start, kernel->size)) {
+		guest_kind = GUEST_ELF;
+	} else if (linux_has_magic((const uint8_t *)kernel->start, kernel->size)) {
+		guest_kind = GUEST_LINUX;
+		error = linux_boot_plan(&linux_guest, &boot_info, reserved, *count,
+					(const void *)kernel->start, kernel->size, initrd->size);
+		if (error)
+			panic("kernel module: Linux: %s", error);
+		reserved[(*count)++] = linux_guest.placement.kernel;
+		reserved[(*count)++] = linux_guest.placement.initrd;
+		reserved[(*count)++] = linux_guest.placement.boot_area;
 		return;
+	} else {
+		return;
+	}
 	error = elf_read((const uint8_t *)kernel->start, kernel->size, &guest_image);
 	if (error)
 		panic("kernel module: ELF guest: %s", error);
-	*destination = (struct phys_range){ guest_image.lowest,
-					    commodity_boot_info_address(&guest_image) + PAGE };
+	destination = (struct phys_range){ guest_image.lowest,
+					   commodity_boot_info_address(&guest_image) + PAGE };
 	for (uint32_t i = 0; i < boot_info.module_count; i++)
-		if (destination->start < boot_info.modules[i].end &&
-		    boot_info.modules[i].start < destination->end)
+		if (destination.start < boot_info.modules[i].end &&
+		    boot_info.modules[i].start < destination.end)
 			panic("kernel module: the ELF guest's load address 0x%lx overlaps module %u",
-			      destination->start, i);
+			      destination.start, i);
+	reserved[(*count)++] = destination;
 }
 
 static void init_allocator(uint64_t mbi_address)
 {
-	struct phys_range reserved[2 + MB2_MAX_MODULES + 2];
+	/* The first MiB, the image, the modules, the block, and up to three guest
+	 * ranges. */
+	struct phys_range reserved[3 + MB2_MAX_MODULES + 3];
 	size_t count = 0;
-	struct phys_range guest = { 0, 0 };
 
 	reserved[count++] = (struct phys_range){ 0, FIRST_MEGABYTE };
 	reserved[count++] = (struct phys_range){ (uint64_t)__image_start, (uint64_t)__hv_end };
@@ -113,9 +139,7 @@ static void init_allocator(uint64_t mbi_address)
 	/* The block's own size was validated by mb2_parse; its first word holds it. */
 	reserved[count++] = (struct phys_range){ mbi_address,
 						 mbi_address + *(const uint32_t *)mbi_address };
-	plan_guest(&guest);
-	if (guest.end)
-		reserved[count++] = guest;
+	plan_guest(reserved, &count);
 	if (phys_alloc_init(&allocator, &boot_info, reserved, count, HYPERVISOR_MAPPED_LIMIT))
 		panic("memory map too fragmented for the allocator");
 
@@ -128,6 +152,15 @@ static void init_allocator(uint64_t mbi_address)
 		panic("not enough memory for the hypervisor arena");
 }
 
+/* The rejected policy's bytes are in PCR 17 already: close the launch, so that the
+ * PCRs and the log are final and show which policy was refused, then stop. */
+static _Noreturn void reject_policy(const struct policy_error *error)
+{
+	launch_close(NULL, 0);
+	panic("policy:%u:%u: %s; the partitions are not started", error->location.line,
+	      error->location.column, error->message);
+}
+
 /* The policy was measured with everything else; a policy that does not parse stops
  * the launch here, so attestation shows exactly which bytes were rejected. */
 static void load_policy(void)
@@ -136,8 +169,7 @@ static void load_policy(void)
 	struct policy_error error;
 
 	if (policy_parse((const char *)module->start, module->size, &active_policy, &error))
-		panic("policy:%u:%u: %s; the partitions are not started",
-		      error.location.line, error.location.column, error.message);
+		reject_policy(&error);
 
 	securebox_memory.start = phys_alloc_pages(&allocator,
 						  active_policy.securebox_memory / PAGE,
@@ -152,8 +184,7 @@ static void load_policy(void)
 		{ securebox_memory.start, securebox_memory.end },
 	};
 	if (policy_check_ranges(&active_policy, protected, 3, &error))
-		panic("policy:%u:%u: %s; the partitions are not started",
-		      error.location.line, error.location.column, error.message);
+		reject_policy(&error);
 	partitions[SBX_PARTITION_COMMODITY].violation_response =
 		active_policy.commodity_violation == POLICY_VIOLATION_FAULT ?
 		VIOLATION_INJECT_FAULT : VIOLATION_STOP;
@@ -169,7 +200,10 @@ static const void *module_data(enum boot_module_role role)
 	return (const void *)modules.module[role].start;
 }
 
-static void measure(void)
+/* With a TPM the components are measured into it and logged; without one (only
+ * with tpm=optional) their digests are still computed, for the securebox's reports
+ * to state, flagged as unmeasured. */
+static void measure(bool have_tpm)
 {
 	const char *cmdline = modules.module[MODULE_KERNEL].arguments;
 	const struct measured_component components[] = {
@@ -184,57 +218,69 @@ static void measure(void)
 		  modules.module[MODULE_INITRD].size },
 		{ SBX_COMPONENT_CMDLINE, cmdline, strlen(cmdline) },
 	};
-	uint64_t log_address = arena_allocate(&arena, EVENT_LOG_PAGES);
-	enum event_log_status status;
+	struct sbx_securebox_measurements *measurements = &securebox_secrets.measurements;
 
-	if (!log_address)
-		panic("no memory for the event log");
-	status = event_log_init(&hypervisor_event_log, (uint8_t *)log_address, EVENT_LOG_PAGES * PAGE_SIZE,
-				&tpm.banks);
-	if (status != EVENT_LOG_OK)
-		panic("event log: %s", event_log_status_string(status));
-	measured_launch(&tpm, &hypervisor_event_log, components,
-			sizeof(components) / sizeof(components[0]));
-	printk("sbx: measured\n");
+	launch.log = &hypervisor_event_log;
+	if (have_tpm) {
+		uint64_t log_address = arena_allocate(&arena, EVENT_LOG_PAGES);
+		enum event_log_status status;
+
+		if (!log_address)
+			panic("no memory for the event log");
+		status = event_log_init(&hypervisor_event_log, (uint8_t *)log_address,
+					EVENT_LOG_PAGES * PAGE_SIZE, &tpm.banks);
+		if (status != EVENT_LOG_OK)
+			panic("event log: %s", event_log_status_string(status));
+		launch.tpm = &tpm;
+	} else {
+		measurements->flags |= SBX_REPORT_FLAG_UNMEASURED;
+	}
+	measured_launch_components(launch.tpm, &hypervisor_event_log, components,
+				   sizeof(components) / sizeof(components[0]),
+				   measurements->component_digests);
+	if (have_tpm)
+		printk("sbx: measured\n");
 }
 
-/* PCR 8 and 9 are GRUB's (commands and files, UEFI boots only): shown beside ours so
- * that a user can see whether the chain below the hypervisor was measured. */
-static void report_pcrs(void)
+/* The sealing root secret: from the TPM, bound to PCRs 17-18 and locality 2, so
+ * that it survives reboots and only this measured hypervisor, policy and
+ * securebox get it; failing that, random for this boot only, said loudly. */
+static void derive_root_secret(struct sbx_securebox_boot_info *secrets)
 {
-	static const uint32_t reported[] = { 8, 9, SBX_PCR_HYPERVISOR, SBX_PCR_SECUREBOX,
-					     SBX_PCR_COMMODITY };
+	struct tpm_error error;
 
-	for (size_t i = 0; i < sizeof(reported) / sizeof(reported[0]); i++) {
-		uint32_t pcr = reported[i];
-		struct tpm2_digest value;
-		struct tpm_error error;
-
-		if (tpm_pcr_read(&tpm, TPM2_ALG_SHA256, pcr, &value, &error))
-			panic("TPM: reading back PCR %u: %s%s", pcr, error.reason,
-			      error.has_response_code ? " (see response code above)" : "");
-		printk("sbx: pcr%u sha256 ", pcr);
-		print_hex(value.bytes, value.size);
-		printk("\n");
+	if (launch.tpm && !tpm_derive_root_secret(launch.tpm, secrets->root_secret, &error)) {
+		secrets->root_secret_kind = SBX_ROOT_SECRET_TPM;
+		printk("sbx: sealing root secret derived by the TPM (bound to PCR 17, 18)\n");
+		return;
+	}
+	if (launch.tpm)
+		printk("sbx: WARNING: TPM root secret: %s failed: %s, response code 0x%08x (%s)\n",
+		       error.command, error.reason,
+		       error.has_response_code ? error.response_code : 0,
+		       error.has_response_code ? tpm2_response_code_name(error.response_code)
+					       : "none");
+	if (entropy_gather(launch.tpm, secrets->root_secret, sizeof(secrets->root_secret))) {
+		secrets->root_secret_kind = SBX_ROOT_SECRET_PER_BOOT;
+		printk("sbx: WARNING: sealing root secret is random for this boot: sealed data "
+		       "will not survive a reboot\n");
 	}
 }
 
-/* The log goes out on the console so that tests and users can check it with
- * tpm2_eventlog; a later stage also hands it to the commodity OS. */
-static void dump_event_log(void)
+/* Seed and root secret for the securebox, and this boot's identifier. */
+static void gather_secrets(void)
 {
-	const size_t bytes_per_line = 32;
+	struct sbx_securebox_boot_info *secrets = &securebox_secrets;
 
-	printk("sbx: event-log begin %lu bytes\n", hypervisor_event_log.size);
-	for (size_t offset = 0; offset < hypervisor_event_log.size; offset += bytes_per_line) {
-		size_t length = hypervisor_event_log.size - offset;
-
-		printk("sbx: event-log ");
-		print_hex(hypervisor_event_log.buffer + offset, length < bytes_per_line ? length
-									    : bytes_per_line);
-		printk("\n");
+	secrets->seed_size = entropy_gather(launch.tpm, secrets->seed, sizeof(secrets->seed));
+	if (!secrets->seed_size) {
+		printk("sbx: WARNING: no entropy (no TPM, no RDRAND): the securebox will refuse "
+		       "to make keys and seal\n");
+		return;
 	}
-	printk("sbx: event-log end\n");
+	entropy_gather(launch.tpm, secrets->measurements.boot_id,
+		       sizeof(secrets->measurements.boot_id));
+	derive_root_secret(secrets);
 }
 
 static bool open_tpm(const struct hv_options *options)
@@ -337,7 +383,9 @@ static void start_securebox(void)
 		return;
 	}
 	error = securebox_create(&arena, securebox_memory.start, active_policy.securebox_memory,
-				 (void *)module->start, module->size, svm.page_1g);
+				 (void *)module->start, module->size, &securebox_secrets,
+				 svm.page_1g);
+	memset(&securebox_secrets, 0, sizeof(securebox_secrets));
 	if (error)
 		panic("securebox: %s", error);
 	error = securebox_start();
@@ -353,24 +401,38 @@ static void run_commodity(void)
 {
 	struct partition *commodity = &partitions[SBX_PARTITION_COMMODITY];
 	const struct boot_module *kernel = &modules.module[MODULE_KERNEL];
-	const char *error;
-
-	if (!guest_is_elf) {
-		printk("sbx: kernel not run yet: booting Linux is not implemented\n");
-		return;
-	}
+	const struct boot_module *initrd = &modules.module[MODULE_INITRD];
 	const struct phys_range hypervisor[] = {
 		{ (uint64_t)__image_start, (uint64_t)__hv_end },
 		{ arena.start, arena.end },
 	};
+	const char *error;
 
-	error = commodity_create(&arena, &layout, &guest_image, (const void *)kernel->start,
-				 kernel->arguments, hypervisor, 2, &securebox_memory,
-				 svm.page_1g);
+	if (guest_kind == GUEST_NONE) {
+		printk("sbx: kernel not run yet: the kernel module is neither an ELF test guest "
+		       "nor a Linux bzImage\n");
+		return;
+	}
+	error = commodity_create(&arena, &layout, svm.page_1g);
+	if (!error && guest_kind == GUEST_ELF)
+		error = commodity_load_elf(&layout, &guest_image, (const void *)kernel->start,
+					   kernel->arguments, hypervisor, 2, &securebox_memory);
+	else if (!error)
+		error = linux_boot_load(&linux_guest, &boot_info, &layout,
+					(const void *)kernel->start, (const void *)initrd->start,
+					initrd->size, kernel->arguments);
 	if (error)
 		panic("commodity: %s", error);
-	printk("sbx: starting the commodity partition (ELF guest at 0x%lx)\n",
-	       guest_image.entry);
+	printk("sbx: commodity: hidden hypervisor 0x%lx-0x%lx, arena 0x%lx-0x%lx, securebox "
+	       "0x%lx-0x%lx\n", hypervisor[0].start, hypervisor[0].end - 1, hypervisor[1].start,
+	       hypervisor[1].end - 1, securebox_memory.start, securebox_memory.end - 1);
+	if (guest_kind == GUEST_ELF)
+		printk("sbx: starting the commodity partition (ELF guest at 0x%lx)\n",
+		       guest_image.entry);
+	else
+		printk("sbx: starting the commodity partition (Linux at 0x%lx, initrd at 0x%lx, "
+		       "boot area at 0x%lx)\n", linux_guest.placement.kernel.start,
+		       linux_guest.placement.initrd.start, linux_guest.placement.boot_area.start);
 	commodity_run();
 	printk("sbx: commodity partition stopped: %s\n", commodity->stop_reason);
 }
@@ -417,16 +479,20 @@ void hv_main(uint32_t magic, uint64_t mbi_address)
 	if (open_tpm(&options)) {
 		printk("sbx: TPM at locality %u, %u active PCR banks\n", TPM_LOCALITY_HYPERVISOR,
 		       tpm.banks.count);
-		measure();
-		report_pcrs();
-		dump_event_log();
-		tpm_close(&tpm);
+		measure(true);
+	} else {
+		measure(false);
 	}
+	gather_secrets();
 	load_policy();
 
 	build_layout();
 	start_svm();
 	start_securebox();
+	/* A securebox without an identity key (or no securebox) leaves the launch
+	 * open: close it before any commodity code runs. */
+	if (!launch.closed)
+		launch_close(NULL, 0);
 	run_commodity();
 
 	if (partitions[SBX_PARTITION_COMMODITY].state == PARTITION_STOPPED &&

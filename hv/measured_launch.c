@@ -56,31 +56,68 @@ static void extend_and_log(struct tpm *tpm, struct event_log *log, uint32_t pcr,
 		panic("event log: %s", event_log_status_string(status));
 }
 
-void measured_launch(struct tpm *tpm, struct event_log *log,
-		     const struct measured_component *components, size_t count)
+static void measure_component(struct tpm *tpm, struct event_log *log, uint32_t pcr,
+			      const struct measured_component *component,
+			      uint8_t digest[SHA256_DIGEST_SIZE])
+{
+	struct sbx_measurement_record record;
+
+	if (sha256(component->data, component->size, digest))
+		panic("measured launch: SHA-256 failed");
+	if (!tpm)
+		return;
+	launch_record_build(&record, component->component, digest, component->size);
+	extend_and_log(tpm, log, pcr, SBX_EV_EVENT_TAG, &record, sizeof(record));
+	printk("sbx: measured pcr%u %s sha256=", pcr, launch_component_name(component->component));
+	print_hex(digest, SHA256_DIGEST_SIZE);
+	printk(" size=%lu\n", component->size);
+}
+
+static size_t key_event_index(void)
+{
+	for (size_t i = 0; i < launch_plan_length; i++)
+		if (launch_plan[i].event_type == SBX_EV_EVENT_TAG &&
+		    launch_plan[i].component == SBX_COMPONENT_SECUREBOX_KEY)
+			return i;
+	panic("measured launch: the plan has no identity key event");
+}
+
+void measured_launch_components(struct tpm *tpm, struct event_log *log,
+				const struct measured_component *components, size_t count,
+				uint8_t digests[][32])
+{
+	size_t end = key_event_index();
+
+	for (size_t i = 0; i < end; i++) {
+		const struct launch_event *event = &launch_plan[i];
+		const struct measured_component *component =
+			find_component(components, count, event->component);
+
+		measure_component(tpm, log, event->pcr, component,
+				  digests[event->component - SBX_COMPONENT_HYPERVISOR]);
+	}
+}
+
+void measured_launch_close(struct tpm *tpm, struct event_log *log, const void *key,
+			   uint64_t key_size)
 {
 	static const uint8_t separator[SBX_SEPARATOR_SIZE];
+	const size_t key_index = key_event_index();
+	uint8_t digest[SHA256_DIGEST_SIZE];
 
-	for (size_t i = 0; i < launch_plan_length; i++) {
+	if (key) {
+		const struct measured_component identity = { SBX_COMPONENT_SECUREBOX_KEY, key,
+							      key_size };
+
+		measure_component(tpm, log, launch_plan[key_index].pcr, &identity, digest);
+	}
+	for (size_t i = key_index + 1; i < launch_plan_length; i++) {
 		const struct launch_event *event = &launch_plan[i];
-		const struct measured_component *component;
-		struct sbx_measurement_record record;
-		uint8_t digest[SHA256_DIGEST_SIZE];
 
-		if (event->event_type == SBX_EV_SEPARATOR) {
-			extend_and_log(tpm, log, event->pcr, SBX_EV_SEPARATOR, separator,
-				       sizeof(separator));
-			printk("sbx: measured pcr%u separator\n", event->pcr);
-			continue;
-		}
-		component = find_component(components, count, event->component);
-		if (sha256(component->data, component->size, digest))
-			panic("measured launch: SHA-256 failed");
-		launch_record_build(&record, component->component, digest, component->size);
-		extend_and_log(tpm, log, event->pcr, SBX_EV_EVENT_TAG, &record, sizeof(record));
-		printk("sbx: measured pcr%u %s sha256=", event->pcr,
-		       launch_component_name(component->component));
-		print_hex(digest, sizeof(digest));
-		printk(" size=%lu\n", component->size);
+		if (event->event_type != SBX_EV_SEPARATOR)
+			panic("measured launch: only separators may follow the identity key");
+		extend_and_log(tpm, log, event->pcr, SBX_EV_SEPARATOR, separator,
+			       sizeof(separator));
+		printk("sbx: measured pcr%u separator\n", event->pcr);
 	}
 }

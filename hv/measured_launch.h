@@ -18,10 +18,19 @@ struct measured_component {
 	uint64_t size;
 };
 
-/* Follows launch_plan: one TPM2_PCR_Event and one log record per event. Stops at
- * the first failure and panics with its cause: a partial measurement must never
- * be mistaken for a complete one. */
-void measured_launch(struct tpm *tpm, struct event_log *log,
-		     const struct measured_component *components, size_t count);
+/* The first part of launch_plan, up to the identity key event: one
+ * TPM2_PCR_Event and one log record per component. With no TPM (`tpm` NULL, the
+ * tpm=optional case) only the digests are computed. Fills `digests` (indexed by
+ * enum sbx_measured_component) either way. Stops at the first failure and panics
+ * with its cause: a partial measurement must never be mistaken for a complete
+ * one. */
+void measured_launch_components(struct tpm *tpm, struct event_log *log,
+				const struct measured_component *components, size_t count,
+				uint8_t digests[][32]);
+
+/* The rest of launch_plan: the securebox identity key (skipped when `key` is NULL),
+ * then the separators that close PCRs 17-19. */
+void measured_launch_close(struct tpm *tpm, struct event_log *log, const void *key,
+			   uint64_t key_size);
 
 #endif

@@ -177,7 +177,8 @@ static void setup_vmcb(uint64_t entry, struct arena *arena)
 }
 
 const char *securebox_create(struct arena *arena, uint64_t memory, uint64_t size,
-			     void *module, uint64_t module_size, bool allow_1g_pages)
+			     void *module, uint64_t module_size,
+			     const struct sbx_securebox_boot_info *secrets, bool allow_1g_pages)
 {
 	uint8_t *base = (uint8_t *)(uintptr_t)memory;
 	struct sbx_securebox_boot_info *boot_info;
@@ -207,6 +208,11 @@ const char *securebox_create(struct arena *arena, uint64_t memory, uint64_t size
 	boot_info->memory_size = memory_size;
 	boot_info->image_end = align_up(image.highest, PAGE);
 	boot_info->page_tables_start = boot_info_offset();
+	boot_info->seed_size = secrets->seed_size;
+	memcpy(boot_info->seed, secrets->seed, sizeof(boot_info->seed));
+	boot_info->root_secret_kind = secrets->root_secret_kind;
+	memcpy(boot_info->root_secret, secrets->root_secret, sizeof(boot_info->root_secret));
+	boot_info->measurements = secrets->measurements;
 	boot_info->log_level = active_policy.securebox_log == POLICY_LOG_INFO ? SBX_LOG_INFO :
 			       active_policy.securebox_log == POLICY_LOG_ERRORS ? SBX_LOG_ERRORS :
 			       SBX_LOG_NONE;
@@ -226,6 +232,14 @@ const char *securebox_create(struct arena *arena, uint64_t memory, uint64_t size
 	/* The module's memory goes to the commodity OS: leave nothing of it behind. */
 	memset(module, 0, module_size);
 	return NULL;
+}
+
+void securebox_record_pcrs(const uint8_t pcrs[3][32])
+{
+	struct sbx_securebox_boot_info *boot_info = partition_pointer(securebox,
+								      boot_info_offset());
+
+	memcpy(boot_info->measurements.pcrs, pcrs, sizeof(boot_info->measurements.pcrs));
 }
 
 static enum run_outcome run_until_waiting(void)

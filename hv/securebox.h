@@ -6,14 +6,21 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "sbx/boot_info.h"
 #include "sbx/hypercall.h"
 
 /* Loads the securebox ELF from its module into its memory (host physical, 2 MiB
  * aligned, `size` bytes, a multiple of 2 MiB), builds its page tables, nested page
- * tables and VMCB, and scrubs the module, whose memory becomes the commodity's.
- * Returns NULL or why the securebox cannot run. */
+ * tables and VMCB, hands it the seed, root secret and measurements from `secrets`,
+ * and scrubs the module, whose memory becomes the commodity's. Returns NULL or why
+ * the securebox cannot run. */
 const char *securebox_create(struct arena *arena, uint64_t memory, uint64_t size,
-			     void *module, uint64_t module_size, bool allow_1g_pages);
+			     void *module, uint64_t module_size,
+			     const struct sbx_securebox_boot_info *secrets, bool allow_1g_pages);
+
+/* Writes the final PCR 17-19 values into the securebox's boot information, for its
+ * reports (called when the launch closes, after the identity key is measured). */
+void securebox_record_pcrs(const uint8_t pcrs[3][32]);
 
 /* Runs the securebox until it announces its buffers (SBX_HC_SECUREBOX_READY). */
 const char *securebox_start(void);

@@ -35,6 +35,12 @@ enum policy_service {
 	POLICY_SERVICE_HYPERVISOR_EXIT_STATS, /* "hypervisor.exit-stats": SBX_HC_EXIT_STATS */
 	POLICY_SERVICE_SECUREBOX_VERSION,     /* "securebox.version": SBX_SERVICE_VERSION */
 	POLICY_SERVICE_SECUREBOX_ECHO,        /* "securebox.echo": SBX_SERVICE_ECHO */
+	POLICY_SERVICE_SECUREBOX_REPORT,      /* "securebox.report": SBX_SERVICE_REPORT */
+	POLICY_SERVICE_SECUREBOX_KEY_CREATE,  /* "securebox.key-create" */
+	POLICY_SERVICE_SECUREBOX_KEY_SIGN,    /* "securebox.key-sign" */
+	POLICY_SERVICE_SECUREBOX_KEY_PUBLIC,  /* "securebox.key-public" */
+	POLICY_SERVICE_SECUREBOX_SEAL,        /* "securebox.seal" */
+	POLICY_SERVICE_SECUREBOX_UNSEAL,      /* "securebox.unseal" */
 	POLICY_SERVICE_COUNT
 };
 

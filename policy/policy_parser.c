@@ -38,6 +38,12 @@ static const char *const service_names[POLICY_SERVICE_COUNT] = {
 	[POLICY_SERVICE_HYPERVISOR_EXIT_STATS] = "hypervisor.exit-stats",
 	[POLICY_SERVICE_SECUREBOX_VERSION]     = "securebox.version",
 	[POLICY_SERVICE_SECUREBOX_ECHO]        = "securebox.echo",
+	[POLICY_SERVICE_SECUREBOX_REPORT]      = "securebox.report",
+	[POLICY_SERVICE_SECUREBOX_KEY_CREATE]  = "securebox.key-create",
+	[POLICY_SERVICE_SECUREBOX_KEY_SIGN]    = "securebox.key-sign",
+	[POLICY_SERVICE_SECUREBOX_KEY_PUBLIC]  = "securebox.key-public",
+	[POLICY_SERVICE_SECUREBOX_SEAL]        = "securebox.seal",
+	[POLICY_SERVICE_SECUREBOX_UNSEAL]      = "securebox.unseal",
 };
 
 static const char *const violation_names[] = {

@@ -27,8 +27,14 @@ static const char *service_name(const uint8_t *request, size_t request_size)
 		return "(no header)";
 	memcpy(&header, request, sizeof(header));
 	switch (header.service) {
-	case SBX_SERVICE_VERSION: return "version";
-	case SBX_SERVICE_ECHO:    return "echo";
+	case SBX_SERVICE_VERSION:    return "version";
+	case SBX_SERVICE_ECHO:       return "echo";
+	case SBX_SERVICE_REPORT:     return "report";
+	case SBX_SERVICE_KEY_CREATE: return "key-create";
+	case SBX_SERVICE_KEY_SIGN:   return "key-sign";
+	case SBX_SERVICE_KEY_PUBLIC: return "key-public";
+	case SBX_SERVICE_SEAL:       return "seal";
+	case SBX_SERVICE_UNSEAL:     return "unseal";
 	}
 	return "(unknown service)";
 }
@@ -36,10 +42,16 @@ static const char *service_name(const uint8_t *request, size_t request_size)
 static const char *status_name(int32_t status)
 {
 	switch (status) {
-	case SBX_SERVICE_OK:          return "ok";
-	case SBX_SERVICE_E_MALFORMED: return "rejected: malformed";
-	case SBX_SERVICE_E_UNKNOWN:   return "rejected: unknown service";
-	case SBX_SERVICE_E_VERSION:   return "rejected: unsupported version";
+	case SBX_SERVICE_OK:           return "ok";
+	case SBX_SERVICE_E_MALFORMED:  return "rejected: malformed";
+	case SBX_SERVICE_E_UNKNOWN:    return "rejected: unknown service";
+	case SBX_SERVICE_E_VERSION:    return "rejected: unsupported version";
+	case SBX_SERVICE_E_HANDLE:     return "rejected: no such key";
+	case SBX_SERVICE_E_NO_SLOTS:   return "rejected: no free key slot";
+	case SBX_SERVICE_E_USAGE:      return "rejected: wrong key usage";
+	case SBX_SERVICE_E_INTEGRITY:  return "rejected: integrity check failed";
+	case SBX_SERVICE_E_NO_ENTROPY: return "rejected: no entropy";
+	case SBX_SERVICE_E_CRYPTO:     return "failed: crypto error";
 	}
 	return "rejected";
 }

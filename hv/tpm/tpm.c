@@ -10,17 +10,23 @@ const char *tpm2_response_code_name(uint32_t response_code)
 		uint32_t code;
 		const char *name;
 	} names[] = {
-		{ 0x000, "TPM_RC_SUCCESS" },     { 0x01e, "TPM_RC_BAD_TAG" },
-		{ 0x100, "TPM_RC_INITIALIZE" },  { 0x101, "TPM_RC_FAILURE" },
-		{ 0x143, "TPM_RC_COMMAND_CODE" },{ 0x142, "TPM_RC_COMMAND_SIZE" },
-		{ 0x149, "TPM_RC_AUTH_MISSING" },{ 0x122, "TPM_RC_AUTHSIZE" },
-		{ 0x907, "TPM_RC_LOCALITY" },    { 0x908, "TPM_RC_YIELDED" },
-		{ 0x901, "TPM_RC_CANCELED" },    { 0x922, "TPM_RC_RETRY" },
-		{ 0x923, "TPM_RC_NV_UNAVAILABLE" }, { 0x921, "TPM_RC_TESTING" },
-		{ 0x084, "TPM_RC_VALUE" },       { 0x08e, "TPM_RC_AUTH_FAIL" },
-		{ 0x08b, "TPM_RC_HANDLE" },      { 0x095, "TPM_RC_SIZE" },
-		{ 0x09a, "TPM_RC_BAD_AUTH" },    { 0x083, "TPM_RC_HASH" },
-		{ 0x082, "TPM_RC_ASYMMETRIC" },  { 0x08f, "TPM_RC_INTEGRITY" },
+		{ 0x000, "TPM_RC_SUCCESS" },        { 0x01e, "TPM_RC_BAD_TAG" },
+		{ 0x100, "TPM_RC_INITIALIZE" },     { 0x101, "TPM_RC_FAILURE" },
+		{ 0x125, "TPM_RC_AUTH_MISSING" },   { 0x126, "TPM_RC_POLICY" },
+		{ 0x127, "TPM_RC_PCR" },            { 0x128, "TPM_RC_PCR_CHANGED" },
+		{ 0x142, "TPM_RC_COMMAND_SIZE" },   { 0x143, "TPM_RC_COMMAND_CODE" },
+		{ 0x144, "TPM_RC_AUTHSIZE" },       { 0x153, "TPM_RC_NEEDS_TEST" },
+		{ 0x081, "TPM_RC_ASYMMETRIC" },     { 0x082, "TPM_RC_ATTRIBUTES" },
+		{ 0x083, "TPM_RC_HASH" },           { 0x084, "TPM_RC_VALUE" },
+		{ 0x085, "TPM_RC_HIERARCHY" },      { 0x08b, "TPM_RC_HANDLE" },
+		{ 0x08e, "TPM_RC_AUTH_FAIL" },      { 0x08f, "TPM_RC_NONCE" },
+		{ 0x095, "TPM_RC_SIZE" },           { 0x09d, "TPM_RC_POLICY_FAIL" },
+		{ 0x09f, "TPM_RC_INTEGRITY" },      { 0x0a2, "TPM_RC_BAD_AUTH" },
+		{ 0x902, "TPM_RC_OBJECT_MEMORY" },  { 0x903, "TPM_RC_SESSION_MEMORY" },
+		{ 0x907, "TPM_RC_LOCALITY" },       { 0x908, "TPM_RC_YIELDED" },
+		{ 0x909, "TPM_RC_CANCELED" },       { 0x90a, "TPM_RC_TESTING" },
+		{ 0x921, "TPM_RC_LOCKOUT" },        { 0x922, "TPM_RC_RETRY" },
+		{ 0x923, "TPM_RC_NV_UNAVAILABLE" },
 	};
 	/* Format-one codes carry a handle, session or parameter number in the upper
 	 * bits; the error itself is the low six bits plus the format bit. */
@@ -135,4 +141,39 @@ int tpm_pcr_read(struct tpm *tpm, uint16_t algorithm, uint32_t pcr_index,
 void tpm_close(struct tpm *tpm)
 {
 	tis_release_locality(&tpm->tis);
+}
+
+int tpm_get_random(struct tpm *tpm, uint8_t *out, size_t size, struct tpm_error *error)
+{
+	while (size) {
+		uint16_t request = size < TPM2_MAX_RANDOM ? (uint16_t)size : TPM2_MAX_RANDOM;
+		enum tpm2_parse_status parsed;
+		size_t response_size;
+		uint32_t response_code = 0;
+		uint16_t received;
+
+		if (transmit(tpm, "TPM2_GetRandom",
+			     tpm2_build_get_random(tpm->command, sizeof(tpm->command), request),
+			     &response_size, error))
+			return -1;
+		parsed = tpm2_parse_get_random_response(tpm->response, response_size,
+							&response_code, request, out, &received);
+		if (parsed != TPM2_PARSE_OK)
+			return fail_parse(error, "TPM2_GetRandom", parsed, response_code);
+		out += received;
+		size -= received;
+	}
+	return 0;
+}
+
+int tpm_execute(struct tpm *tpm, const char *command, size_t command_size,
+		size_t *response_size, struct tpm_error *error)
+{
+	return transmit(tpm, command, command_size, response_size, error);
+}
+
+int tpm_parse_failed(struct tpm_error *error, const char *command,
+		     enum tpm2_parse_status status, uint32_t response_code)
+{
+	return fail_parse(error, command, status, response_code);
 }

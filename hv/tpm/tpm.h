@@ -5,6 +5,7 @@
 #define SBX_HV_TPM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "tis.h"
@@ -30,9 +31,21 @@ int tpm_pcr_event(struct tpm *tpm, uint32_t pcr_index, const void *data, uint32_
 		  struct tpm2_digest_list *digests, struct tpm_error *error);
 int tpm_pcr_read(struct tpm *tpm, uint16_t algorithm, uint32_t pcr_index,
 		 struct tpm2_digest *value, struct tpm_error *error);
+/* Fills `size` bytes from the TPM's random number generator. */
+int tpm_get_random(struct tpm *tpm, uint8_t *out, size_t size, struct tpm_error *error);
 void tpm_close(struct tpm *tpm);
 
 /* The TCG name of a response code ("TPM_RC_LOCALITY"), or "unrecognised". */
 const char *tpm2_response_code_name(uint32_t response_code);
+
+/* For commands built outside this file: sends the `command_size` bytes already
+ * in tpm->command (0, a builder's refusal, fails) and leaves the raw response in
+ * tpm->response. `command` names it in any error. */
+int tpm_execute(struct tpm *tpm, const char *command, size_t command_size,
+		size_t *response_size, struct tpm_error *error);
+/* Describes `command`'s failed parse in `error`, with the response code when the
+ * TPM sent one. Returns -1. */
+int tpm_parse_failed(struct tpm_error *error, const char *command,
+		     enum tpm2_parse_status status, uint32_t response_code);
 
 #endif

@@ -13,6 +13,7 @@
 #define TPM_CC_PCR_EVENT      0x0000013C
 #define TPM_CC_GET_CAPABILITY 0x0000017A
 #define TPM_CC_PCR_READ       0x0000017E
+#define TPM_CC_GET_RANDOM     0x0000017B
 
 #define TPM_RS_PW    0x40000009
 #define TPM_CAP_PCRS 0x00000005
@@ -125,6 +126,18 @@ size_t tpm2_build_pcr_read(uint8_t *buffer, size_t capacity, uint16_t algorithm,
 	out = put_u16(out, algorithm);
 	out = put_u8(out, PCR_SELECT_SIZE);
 	pcr_select_bits(pcr_index, out);
+	return size;
+}
+
+size_t tpm2_build_get_random(uint8_t *buffer, size_t capacity, uint16_t bytes)
+{
+	const size_t size = HEADER_SIZE + 2;
+	uint8_t *out = buffer;
+
+	if (capacity < size || bytes == 0 || bytes > TPM2_MAX_RANDOM)
+		return 0;
+	out = put_header(out, TPM_ST_NO_SESSIONS, size, TPM_CC_GET_RANDOM);
+	put_u16(out, bytes);
 	return size;
 }
 
@@ -505,6 +518,46 @@ enum tpm2_parse_status tpm2_parse_get_capability_pcrs_response(const uint8_t *re
 	/* Filled only once the whole response has been accepted. */
 	memset(active, 0, sizeof(*active));
 	return parse_get_capability_pcrs(response, length, response_code, active);
+}
+
+/* The TPM may return fewer bytes than asked (up to its largest digest), never more. */
+static enum tpm2_parse_status parse_get_random(const uint8_t *response, size_t length,
+					       uint32_t *response_code, uint16_t requested,
+					       uint8_t *random, uint16_t *received)
+{
+	enum tpm2_parse_status status;
+	struct reader body;
+	uint16_t size;
+
+	status = parse_header(response, length, TPM_ST_NO_SESSIONS, response_code, &body);
+	if (status != TPM2_PARSE_OK)
+		return status;
+	if (!read_u16(&body, &size))
+		return TPM2_PARSE_TRUNCATED;
+	if (size > requested)
+		return TPM2_PARSE_MALFORMED;
+	if (!read_bytes(&body, random, size))
+		return TPM2_PARSE_TRUNCATED;
+	status = expect_end(&body);
+	if (status != TPM2_PARSE_OK)
+		return status;
+	if (size == 0)
+		return TPM2_PARSE_UNEXPECTED;
+	*received = size;
+	return TPM2_PARSE_OK;
+}
+
+enum tpm2_parse_status tpm2_parse_get_random_response(const uint8_t *response, size_t length,
+						      uint32_t *response_code, uint16_t requested,
+						      uint8_t *random, uint16_t *received)
+{
+	enum tpm2_parse_status status;
+
+	*received = 0;
+	status = parse_get_random(response, length, response_code, requested, random, received);
+	if (status != TPM2_PARSE_OK)
+		memset(random, 0, requested);
+	return status;
 }
 
 const char *tpm2_parse_status_string(enum tpm2_parse_status status)

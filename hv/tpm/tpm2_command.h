@@ -14,6 +14,7 @@
 #define TPM2_MAX_DIGEST_SIZE  64
 #define TPM2_MAX_EVENT_DATA   1024u   /* TPM2B_EVENT's limit */
 #define TPM2_PCR_COUNT        24
+#define TPM2_MAX_RANDOM       32u     /* one SHA-256 digest: what every TPM can return */
 
 #define TPM2_ALG_SHA1    0x0004
 #define TPM2_ALG_SHA256  0x000B
@@ -49,6 +50,8 @@ size_t tpm2_build_pcr_event(uint8_t *buffer, size_t capacity, uint32_t pcr_index
 size_t tpm2_build_pcr_read(uint8_t *buffer, size_t capacity, uint16_t algorithm,
 			   uint32_t pcr_index);
 size_t tpm2_build_get_capability_pcrs(uint8_t *buffer, size_t capacity);
+/* 1..TPM2_MAX_RANDOM bytes of TPM randomness. */
+size_t tpm2_build_get_random(uint8_t *buffer, size_t capacity, uint16_t bytes);
 
 enum tpm2_parse_status {
 	TPM2_PARSE_OK = 0,
@@ -79,5 +82,11 @@ enum tpm2_parse_status tpm2_parse_get_capability_pcrs_response(const uint8_t *re
 							       size_t length,
 							       uint32_t *response_code,
 							       struct tpm2_bank_list *active);
+
+/* `random` must hold `requested` bytes; *received (1..requested) says how many the
+ * TPM returned. On failure `random` is zeroed. */
+enum tpm2_parse_status tpm2_parse_get_random_response(const uint8_t *response, size_t length,
+						      uint32_t *response_code, uint16_t requested,
+						      uint8_t *random, uint16_t *received);
 
 #endif

@@ -19,6 +19,29 @@ enum sbx_log_level {
 	SBX_LOG_INFO = 2,              /* also one line per request */
 };
 
+#define SBX_SEED_MAX 64
+#define SBX_ROOT_SECRET_SIZE 32
+
+/* Where the sealing root secret comes from (SECURITY.md says what each guarantees). */
+enum sbx_root_secret_kind {
+	SBX_ROOT_SECRET_NONE = 0,      /* no entropy at all: sealing refused */
+	SBX_ROOT_SECRET_PER_BOOT = 1,  /* random for this boot: sealed data does not
+	                                * survive a reboot */
+	SBX_ROOT_SECRET_TPM = 2,       /* derived by the TPM from the measurements, with a
+	                                * key only locality 2 can use */
+};
+
+/* What the hypervisor measured, for the securebox's reports. The hypervisor fills
+ * the digests before the securebox starts, and the PCRs when it answers
+ * SBX_HC_SECUREBOX_IDENTITY (they cover the identity key and the separators). */
+struct sbx_securebox_measurements {
+	uint32_t flags;                                   /* SBX_REPORT_FLAG_* */
+	uint32_t reserved;
+	uint8_t component_digests[6][32];                 /* enum sbx_measured_component */
+	uint8_t pcrs[3][32];                              /* PCR 17, 18, 19, SHA-256 */
+	uint8_t boot_id[16];
+};
+
 struct sbx_securebox_boot_info {
 	uint32_t magic;
 	uint32_t version;              /* 1 */
@@ -26,7 +49,13 @@ struct sbx_securebox_boot_info {
 	uint64_t image_end;            /* first byte after the loaded ELF segments */
 	uint64_t page_tables_start;    /* [image_end, page_tables_start) is free */
 	uint32_t log_level;            /* enum sbx_log_level */
+	uint32_t seed_size;            /* bytes of seed; 0: no entropy, refuse keys */
+	uint8_t seed[SBX_SEED_MAX];    /* from TPM2_GetRandom, and RDRAND when the CPU
+	                                * has it; the securebox wipes it after use */
+	uint32_t root_secret_kind;     /* enum sbx_root_secret_kind */
 	uint32_t reserved;
+	uint8_t root_secret[SBX_ROOT_SECRET_SIZE];
+	struct sbx_securebox_measurements measurements;
 };
 
 /* An ELF commodity guest (the test guest) is entered like a multiboot kernel: 32-bit

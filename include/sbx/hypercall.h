@@ -51,6 +51,12 @@ enum sbx_hypercall {
 	SBX_HC_SECUREBOX_LOG = 0x0102,
 	/* in: RDI = text address, RSI = length (1..SBX_LOG_MAX). The hypervisor prints
 	 * it as one console line, non-printable bytes shown as '?'. */
+
+	SBX_HC_SECUREBOX_IDENTITY = 0x0103,
+	/* in: RDI = address of the identity public key (SBX_PUBLIC_KEY_SIZE bytes,
+	 * uncompressed P-256). Once, before SBX_HC_SECUREBOX_READY. The hypervisor
+	 * extends its SHA-256 into PCR 18, closes PCRs 17-19 with separators, and fills
+	 * the PCR values into the boot information's measurements. */
 };
 
 #define SBX_LOG_MAX 128u

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define SBX_PCR_HYPERVISOR 17   /* hypervisor image, policy */
-#define SBX_PCR_SECUREBOX  18   /* securebox image (its identity key comes later) */
+#define SBX_PCR_SECUREBOX  18   /* securebox image, then its identity public key */
 #define SBX_PCR_COMMODITY  19   /* commodity kernel, initrd, command line */
 
 /* TCG PC Client event types used by the hypervisor log. */
@@ -29,6 +29,7 @@ enum sbx_component {
 	SBX_COMPONENT_KERNEL     = 0x53425804,
 	SBX_COMPONENT_INITRD     = 0x53425805,
 	SBX_COMPONENT_CMDLINE    = 0x53425806,
+	SBX_COMPONENT_SECUREBOX_KEY = 0x53425807,   /* SHA-256 of the identity public key */
 };
 
 #define SBX_COMPONENT_NAME_SIZE 16

@@ -1,10 +1,12 @@
-# libFuzzer targets for the parsers that read boot-time input. Included by the
+# libFuzzer targets for the parsers that read boot-time input, and for the securebox's
+# request handling, which reads whatever the commodity OS sends. Included by the
 # top-level Makefile: `make fuzz-smoke` runs each one briefly (part of `make test`),
 # `make fuzz` runs each one for FUZZ_SECONDS.
 FUZZ_CC     := clang
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Iinclude -Ihv -Ipolicy
-FUZZERS     := $(BUILD)/fuzz/fuzz_multiboot2 $(BUILD)/fuzz/fuzz_policy
+FUZZERS     := $(BUILD)/fuzz/fuzz_multiboot2 $(BUILD)/fuzz/fuzz_policy \
+	$(BUILD)/fuzz/fuzz_securebox_request
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS := 15
 
@@ -17,16 +19,39 @@ $(BUILD)/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c policy/policy_parser.c polic
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
 
-# Seeds, valid inputs to start mutating from: the multiboot2 fuzzer has a program
-# that writes blocks, the policy fuzzer starts from the example policies.
+# The securebox's services with mbedTLS as the securebox has it (securebox.mk). mbedTLS
+# gets the sanitizers but no coverage instrumentation: the fuzzer is to explore our
+# request handling, not the inside of the bignum code.
+SECUREBOX_FUZZ_MBEDTLS_OBJECTS := $(patsubst $(MBEDTLS_SRC)/library/%.c, \
+	$(BUILD)/fuzz/securebox-mbedtls/%.o,$(SECUREBOX_MBEDTLS_SOURCES))
+
+$(BUILD)/fuzz/securebox-mbedtls/%.o: $(MBEDTLS_SRC)/library/%.c | $(MBEDTLS_OK)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+		$(SECUREBOX_CPPFLAGS) -MMD -MP -c $< -o $@
+
+# Only the securebox's include paths: hv/ has headers of the same names.
+$(BUILD)/fuzz/fuzz_securebox_request: tests/fuzz/fuzz_securebox_request.c \
+		$(SECUREBOX_HOST_SOURCES) $(wildcard securebox/*.h) \
+		$(SECUREBOX_FUZZ_MBEDTLS_OBJECTS) | $(MBEDTLS_OK)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(filter-out -I%,$(FUZZ_CFLAGS)) $(SECUREBOX_CPPFLAGS) -o $@ \
+		$(filter %.c %.o,$^)
+
+-include $(wildcard $(BUILD)/fuzz/securebox-mbedtls/*.d)
+
+# Seeds, valid inputs to start mutating from: the multiboot2 and securebox request
+# fuzzers have programs that write them, the policy fuzzer starts from the example
+# policies.
 $(BUILD)/fuzz/%.seeds: tests/fuzz/%_seeds.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=gnu11 -g -O1 -Wall -Wextra -Werror -o $@ $<
 
 .PHONY: fuzz-seeds
-fuzz-seeds: $(BUILD)/fuzz/fuzz_multiboot2.seeds
+fuzz-seeds: $(BUILD)/fuzz/fuzz_multiboot2.seeds $(BUILD)/fuzz/fuzz_securebox_request.seeds
 	@mkdir -p $(FUZZERS:=.corpus)
 	$(BUILD)/fuzz/fuzz_multiboot2.seeds $(BUILD)/fuzz/fuzz_multiboot2.corpus
+	$(BUILD)/fuzz/fuzz_securebox_request.seeds $(BUILD)/fuzz/fuzz_securebox_request.corpus
 	cp policy/*.pol $(BUILD)/fuzz/fuzz_policy.corpus/
 
 # The corpora stay under build/, so each run starts where the last one stopped.

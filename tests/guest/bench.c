@@ -5,6 +5,7 @@
 #include "arch/x86/cpu.h"
 #include "bench.h"
 #include "console.h"
+#include "cycle_counter.h"
 #include "hypercall.h"
 #include "securebox_client.h"
 #include "statistics.h"
@@ -15,17 +16,6 @@
 static uint64_t null_cycles[ROUNDS];
 static uint64_t echo_cycles[ROUNDS];
 static struct securebox_message request, response;
-
-/* LFENCE on both sides keeps RDTSC from moving across the hypercall. */
-static inline uint64_t ordered_rdtsc(void)
-{
-	uint64_t tsc;
-
-	__asm__ volatile("lfence" ::: "memory");
-	tsc = rdtsc();
-	__asm__ volatile("lfence" ::: "memory");
-	return tsc;
-}
 
 static bool time_null_hypercalls(void)
 {
@@ -72,6 +62,7 @@ void bench_run(void)
 		print("sbx-bench: securebox-echo median %lu cycles\n", echo_median);
 		print("sbx-bench: ratio %s\n", ratio);
 	}
+	bench_key_sign();
 	print("sbx-bench: done\n");
 	cpu_halt_forever();
 }

@@ -44,6 +44,25 @@ bool clear_efer_svme(void);
 bool write_vm_hsave_pa(void);
 bool hidden_state_survives_world_switch(void);
 
+/* scenarios_report.c: prints "sbx-test: report <hex>", the whole REPORT payload
+ * (a struct sbx_report), for the system test to verify. */
+bool securebox_report(void);
+
+/* scenarios_keys.c: key-create-sign prints "sbx-test: key-signature public=<hex>
+ * usage=<n> label=<hex> digest=<hex> signature=<hex>" (the DER signature). */
+bool key_create_sign(void);
+bool key_wrong_usage(void);
+bool key_bad_handle(void);
+bool key_not_readable(void);
+bool key_slots_exhausted(void);
+
+/* scenarios_seal.c */
+bool seal_unseal(void);
+bool seal_tamper(void);
+
+/* scenarios_malformed.c */
+bool securebox_malformed_corpus(void);
+
 /* scenarios_tpm.c */
 bool tpm_localities(void);
 /* Not a scenario: prints "sbx-test: pcrN sha256 <hex>" for PCRs 17-19, for

@@ -92,8 +92,7 @@ void report_measurement_pcrs(void)
 			continue;
 		}
 		print("sbx-test: pcr%u sha256 ", pcr);
-		for (uint16_t i = 0; i < value.size; i++)
-			print("%02x", value.bytes[i]);
+		print_hex(value.bytes, value.size);
 		print("\n");
 	}
 	if (!error)

@@ -127,11 +127,13 @@ def make_iso(out, hv=None, policy=None, securebox=None, kernel=None, initrd=None
     return files
 
 
-def predicted_pcrs(files, cmdline="console=ttyS0", event_log=None):
+def predicted_pcrs(files, cmdline="console=ttyS0", event_log=None, identity_key=None):
     args = [str(BUILD / "sbx-measure")]
     for name, path in files.items():
         args += [f"--{name}", str(path)]
     args += ["--cmdline", cmdline]
+    if identity_key:
+        args += ["--identity-key", identity_key]
     if event_log:
         args += ["--event-log", str(event_log)]
     out = subprocess.run(args, check=True, capture_output=True, text=True, timeout=60).stdout
@@ -152,3 +154,9 @@ def console_event_log(text):
                                             match.group(2), re.MULTILINE)))
     assert len(data) == int(match.group(1)), "event log length differs from its header"
     return data
+
+
+def console_identity_key(text):
+    """The securebox identity public key the hypervisor measured into PCR 18."""
+    match = re.search(r"^sbx: securebox identity key ([0-9a-f]{130})$", text, re.MULTILINE)
+    return match.group(1) if match else None

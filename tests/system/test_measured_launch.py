@@ -6,8 +6,8 @@ import subprocess
 import pytest
 import yaml
 
-from sbx_machine import (BUILD, Machine, console_event_log, console_pcrs, make_iso,
-                         predicted_pcrs)
+from sbx_machine import (BUILD, Machine, console_event_log, console_identity_key,
+                         console_pcrs, make_iso, predicted_pcrs)
 
 BIOS_TIMEOUT = 180
 UEFI_TIMEOUT = 420
@@ -30,8 +30,18 @@ def bios_boot():
 
 
 @pytest.fixture(scope="module")
-def prediction():
-    return predicted_pcrs(DEFAULT_FILES)
+def prediction(bios_boot):
+    """The securebox's identity key is new every boot: PCR 18's prediction takes the
+    one this boot measured."""
+    return predicted_pcrs(DEFAULT_FILES, identity_key=console_identity_key(bios_boot["console"]))
+
+
+def test_identity_key_is_measured_once(bios_boot):
+    console = bios_boot["console"]
+    key = console_identity_key(console)
+    assert key and key.startswith("04")
+    assert console.count(" securebox-key sha256=") == 1
+    assert hashlib.sha256(bytes.fromhex(key)).hexdigest() in console
 
 
 def test_bios_boot_reaches_measured(bios_boot):
@@ -90,6 +100,7 @@ def test_event_log_parses_with_tpm2_eventlog_and_replays(bios_boot, tmp_path):
     kinds = [(e["PCRIndex"], e["EventType"]) for e in events[1:]]
     assert kinds == [(17, "EV_EVENT_TAG"), (17, "EV_EVENT_TAG"), (18, "EV_EVENT_TAG"),
                      (19, "EV_EVENT_TAG"), (19, "EV_EVENT_TAG"), (19, "EV_EVENT_TAG"),
+                     (18, "EV_EVENT_TAG"),
                      (17, "EV_SEPARATOR"), (18, "EV_SEPARATOR"), (19, "EV_SEPARATOR")]
     measured = console_pcrs(bios_boot["console"])
     assert replay(events) == {pcr: measured[pcr] for pcr in ("17", "18", "19")}
@@ -99,7 +110,8 @@ def test_event_log_digests_cover_their_event_data(bios_boot, tmp_path):
     """The hv log must equal, on its SHA-256 bank, the log sbx-measure predicts:
     same event data, same digests, in the same order."""
     predicted_log = tmp_path / "predicted.bin"
-    predicted_pcrs(DEFAULT_FILES, event_log=predicted_log)
+    predicted_pcrs(DEFAULT_FILES, event_log=predicted_log,
+                   identity_key=console_identity_key(bios_boot["console"]))
     logs = {}
     for name, data in (("hv", console_event_log(bios_boot["console"])),
                        ("predicted", predicted_log.read_bytes())):
@@ -126,12 +138,15 @@ def test_one_policy_byte_changes_pcr17_only(bios_boot, prediction, tmp_path):
     iso = tmp_path / "changed.iso"
     files = make_iso(iso, policy=changed)
     with Machine(iso) as machine:
-        measured = console_pcrs(machine.wait_for(FINISHED, BIOS_TIMEOUT))
+        console = machine.wait_for(FINISHED, BIOS_TIMEOUT)
+    measured = console_pcrs(console)
     baseline = console_pcrs(bios_boot["console"])
     assert measured["17"] != baseline["17"]
-    for pcr in ("8", "9", "18", "19"):
+    # PCR 18 holds this boot's identity key as well: compare the rest.
+    for pcr in ("8", "9", "19"):
         assert measured[pcr] == baseline[pcr]
-    assert {pcr: measured[pcr] for pcr in ("17", "18", "19")} == predicted_pcrs(files)
+    assert {pcr: measured[pcr] for pcr in ("17", "18", "19")} == predicted_pcrs(
+        files, identity_key=console_identity_key(console))
 
 
 def test_uefi_boot_gives_the_same_pcrs(bios_boot):
@@ -139,8 +154,10 @@ def test_uefi_boot_gives_the_same_pcrs(bios_boot):
         console = machine.wait_for(FINISHED, UEFI_TIMEOUT)
     assert "sbx: measured\n" in console
     uefi, bios = console_pcrs(console), console_pcrs(bios_boot["console"])
-    for pcr in ("17", "18", "19"):
+    for pcr in ("17", "19"):
         assert uefi[pcr] == bios[pcr]
+    assert uefi["18"] == predicted_pcrs(DEFAULT_FILES,
+                                        identity_key=console_identity_key(console))["18"]
     # GRUB's EFI build with `insmod tpm` measured its commands and the files it
     # loaded, hv.elf among them.
     assert uefi["8"] != "00" * 32 and uefi["9"] != "00" * 32

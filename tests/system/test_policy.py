@@ -17,7 +17,9 @@ DEFAULT_STATEMENTS = {
     "tpm-localities": "0",
     "user-hypercalls": "deny",
     "allow kernel": "hypervisor.version hypervisor.event-log hypervisor.exit-stats "
-                    "securebox.version securebox.echo",
+                    "securebox.version securebox.echo securebox.report "
+                    "securebox.key-create securebox.key-sign securebox.key-public "
+                    "securebox.seal securebox.unseal",
     "max-request": "4K",
     "max-response": "4K",
     "on-violation commodity": "fault",

@@ -20,6 +20,7 @@ static void plan_order_matches_security_md(void **state)
 		{ 19, SBX_EV_EVENT_TAG, SBX_COMPONENT_KERNEL },
 		{ 19, SBX_EV_EVENT_TAG, SBX_COMPONENT_INITRD },
 		{ 19, SBX_EV_EVENT_TAG, SBX_COMPONENT_CMDLINE },
+		{ 18, SBX_EV_EVENT_TAG, SBX_COMPONENT_SECUREBOX_KEY },
 		{ 17, SBX_EV_SEPARATOR, 0 },
 		{ 18, SBX_EV_SEPARATOR, 0 },
 		{ 19, SBX_EV_SEPARATOR, 0 },
@@ -59,10 +60,11 @@ static void names_are_distinct_and_fit(void **state)
 {
 	enum sbx_component all[] = { SBX_COMPONENT_HYPERVISOR, SBX_COMPONENT_POLICY,
 				     SBX_COMPONENT_SECUREBOX, SBX_COMPONENT_KERNEL,
-				     SBX_COMPONENT_INITRD, SBX_COMPONENT_CMDLINE };
+				     SBX_COMPONENT_INITRD, SBX_COMPONENT_CMDLINE,
+				     SBX_COMPONENT_SECUREBOX_KEY };
 
 	(void)state;
-	for (size_t i = 0; i < 6; i++) {
+	for (size_t i = 0; i < 7; i++) {
 		assert_true(strlen(launch_component_name(all[i])) < SBX_COMPONENT_NAME_SIZE);
 		for (size_t j = 0; j < i; j++)
 			assert_string_not_equal(launch_component_name(all[i]),

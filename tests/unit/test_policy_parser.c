@@ -15,7 +15,8 @@
 
 #define VERSION_LINE "sbx-policy 1\n"
 #define ALL_SERVICES "hypervisor.version hypervisor.event-log hypervisor.exit-stats " \
-	"securebox.version securebox.echo"
+	"securebox.version securebox.echo securebox.report securebox.key-create " \
+	"securebox.key-sign securebox.key-public securebox.seal securebox.unseal"
 #define ALL_SERVICE_BITS ((1u << POLICY_SERVICE_COUNT) - 1)
 
 static struct policy policy;
@@ -693,8 +694,9 @@ static void test_examples(void **state)
 	assert_int_equal(policy.tpm_localities, 1u << 0);
 	assert_false(policy.user_hypercalls);
 	assert_int_equal(policy.allowed[POLICY_CALLER_KERNEL],
-			 (1u << POLICY_SERVICE_SECUREBOX_VERSION) |
-			 (1u << POLICY_SERVICE_SECUREBOX_ECHO));
+			 ALL_SERVICE_BITS & ~((1u << POLICY_SERVICE_HYPERVISOR_VERSION) |
+					      (1u << POLICY_SERVICE_HYPERVISOR_EVENT_LOG) |
+					      (1u << POLICY_SERVICE_HYPERVISOR_EXIT_STATS)));
 	assert_int_equal(policy.allowed[POLICY_CALLER_USER], 0);
 	assert_int_equal(policy.commodity_violation, POLICY_VIOLATION_STOP);
 	assert_int_equal(policy.securebox_violation, POLICY_VIOLATION_STOP);

@@ -1,6 +1,7 @@
-/* Unit tests for the securebox's request validation and services. Every request is
- * copied into a heap block of exactly its size and every response goes into a block
- * of exactly SBX_MESSAGE_MAX bytes, so AddressSanitizer reports any read or write
+/* Unit tests for the securebox's request framing and its VERSION and ECHO services
+ * (test_securebox_services covers the crypto services). Every request is copied
+ * into a heap block of exactly its size and every response goes into a block of
+ * exactly SBX_MESSAGE_MAX bytes, so AddressSanitizer reports any read or write
  * beyond what the securebox was given. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,9 +12,10 @@
 
 #include <cmocka.h>
 
+#include "sbx/boot_info.h"
 #include "sbx/hypercall.h"
 #include "sbx/service.h"
-#include "../../securebox/service.h"
+#include "service.h"
 
 #define HEADER_SIZE sizeof(struct sbx_service_header)
 #define PAYLOAD_MAX (SBX_MESSAGE_MAX - HEADER_SIZE)
@@ -23,10 +25,17 @@ static uint8_t message[SBX_MESSAGE_MAX + 64];   /* room for oversized requests *
 static uint8_t *response;
 static struct sbx_service_header response_header;
 static size_t response_size;
+/* Framing does not depend on the services' state: a context without a seed, a
+ * root secret or measurements will do. */
+static struct service_context context;
 
 static int setup(void **state)
 {
+	struct sbx_securebox_boot_info boot_info = { 0 };
+
 	(void)state;
+	service_context_init(&context, &boot_info);
+	service_context_bind(&context, &boot_info);
 	response = malloc(SBX_MESSAGE_MAX);
 	return response ? 0 : -1;
 }
@@ -35,6 +44,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	free(response);
+	service_context_free(&context);
 	return 0;
 }
 
@@ -63,7 +73,7 @@ static void call_at(size_t size, size_t offset)
 	assert_non_null(request);
 	memcpy(request + offset, message, size);
 	memset(response, CANARY, SBX_MESSAGE_MAX);
-	response_size = service_handle(request + offset, size, response);
+	response_size = service_handle(&context, request + offset, size, response);
 	free(request);
 
 	assert_in_range(response_size, HEADER_SIZE, SBX_MESSAGE_MAX);
@@ -246,7 +256,7 @@ static void test_request_with_status_is_malformed(void **state)
 
 static void test_unknown_service(void **state)
 {
-	const uint32_t services[] = { 0, SBX_SERVICE_ECHO + 1, 0x100, UINT32_MAX };
+	const uint32_t services[] = { 0, SBX_SERVICE_UNSEAL + 1, 0x100, UINT32_MAX };
 	size_t i;
 
 	(void)state;

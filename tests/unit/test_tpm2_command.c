@@ -992,6 +992,96 @@ static void test_get_capability_rejects(void **state)
 	assert_parse(parse_capability, &response, TPM2_PARSE_MALFORMED);
 }
 
+/* --- GetRandom ---------------------------------------------------------------- */
+
+static void test_build_get_random(void **state)
+{
+	uint8_t built[BUFFER_SIZE];
+	struct message expected;
+
+	(void)state;
+	start(&expected, TPM2_ST_NO_SESSIONS, TPM2_CC_GetRandom);
+	MU(Tss2_MU_UINT16_Marshal(32, expected.bytes, BUFFER_SIZE, &expected.size));
+	finish(&expected);
+
+	memset(built, 0xA5, sizeof(built));
+	assert_int_equal(tpm2_build_get_random(built, sizeof(built), 32), expected.size);
+	assert_memory_equal(built, expected.bytes, expected.size);
+	assert_int_equal(built[expected.size], 0xA5);
+	assert_int_equal(tpm2_build_get_random(built, expected.size - 1, 32), 0);
+	assert_int_equal(tpm2_build_get_random(built, sizeof(built), 0), 0);
+	assert_int_equal(tpm2_build_get_random(built, sizeof(built), TPM2_MAX_RANDOM + 1), 0);
+}
+
+static void random_response(struct message *response, uint16_t size, uint8_t seed)
+{
+	TPM2B_DIGEST random = { .size = size };
+
+	fill_digest(random.buffer, size, seed);
+	start(response, TPM2_ST_NO_SESSIONS, TPM2_RC_SUCCESS);
+	MU(Tss2_MU_TPM2B_DIGEST_Marshal(&random, response->bytes, BUFFER_SIZE, &response->size));
+	finish(response);
+}
+
+static enum tpm2_parse_status parse_random32(const uint8_t *bytes, size_t length)
+{
+	uint8_t random[32];
+	uint16_t received;
+	uint32_t code;
+
+	return tpm2_parse_get_random_response(bytes, length, &code, 32, random, &received);
+}
+
+static void test_get_random_accepts(void **state)
+{
+	struct message response;
+	uint8_t random[32], expected[32];
+	uint16_t received;
+	uint32_t code;
+
+	(void)state;
+	for (uint16_t size = 1; size <= 32; size++) {
+		random_response(&response, size, 7);
+		memset(random, 0, sizeof(random));
+		assert_int_equal(tpm2_parse_get_random_response(response.bytes, response.size, &code,
+								32, random, &received),
+				 TPM2_PARSE_OK);
+		assert_int_equal(received, size);
+		fill_digest(expected, size, 7);
+		assert_memory_equal(random, expected, size);
+	}
+	random_response(&response, 32, 9);
+	assert_every_prefix_truncated(parse_random32, &response);
+	assert_size_checked(parse_random32, &response);
+	assert_tag_checked(parse_random32, &response);
+}
+
+static void test_get_random_rejects(void **state)
+{
+	struct message response;
+	uint8_t random[16];
+	uint16_t received;
+	uint32_t code;
+
+	(void)state;
+	/* More than asked for. */
+	random_response(&response, 32, 1);
+	assert_int_equal(tpm2_parse_get_random_response(response.bytes, response.size, &code, 16,
+							random, &received),
+			 TPM2_PARSE_MALFORMED);
+	for (size_t i = 0; i < sizeof(random); i++)
+		assert_int_equal(random[i], 0);
+	/* Nothing at all. */
+	random_response(&response, 0, 1);
+	assert_int_equal(parse_random32(response.bytes, response.size), TPM2_PARSE_UNEXPECTED);
+	/* Trailing bytes. */
+	random_response(&response, 32, 1);
+	response.bytes[response.size++] = 0;
+	finish(&response);
+	assert_int_equal(parse_random32(response.bytes, response.size), TPM2_PARSE_MALFORMED);
+	assert_response_codes(parse_random32);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1001,6 +1091,9 @@ int main(void)
 		cmocka_unit_test(test_build_pcr_event_rejects),
 		cmocka_unit_test(test_build_pcr_read),
 		cmocka_unit_test(test_build_get_capability),
+		cmocka_unit_test(test_build_get_random),
+		cmocka_unit_test(test_get_random_accepts),
+		cmocka_unit_test(test_get_random_rejects),
 		cmocka_unit_test(test_parse_header),
 		cmocka_unit_test(test_pcr_event_accepts),
 		cmocka_unit_test(test_pcr_event_rejects_framing),

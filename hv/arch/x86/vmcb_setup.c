@@ -62,6 +62,19 @@ void vmcb_setup_long_mode(struct vmcb *vmcb, uint64_t entry, uint64_t cr3)
 	vmcb->state.efer = EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME;
 }
 
+void vmcb_setup_long_mode_with_gdt(struct vmcb *vmcb, uint64_t entry, uint64_t cr3,
+				   const struct vmcb_guest_gdt *gdt)
+{
+	struct vmcb_state *state = &vmcb->state;
+
+	vmcb_setup_long_mode(vmcb, entry, cr3);
+	state->cs.selector = gdt->code_selector;
+	state->ds.selector = state->es.selector = state->ss.selector = gdt->data_selector;
+	state->fs.selector = state->gs.selector = gdt->data_selector;
+	state->gdtr.base = gdt->base;
+	state->gdtr.limit = gdt->limit;
+}
+
 void vmcb_setup_protected_mode(struct vmcb *vmcb, uint64_t entry)
 {
 	setup_common(vmcb, entry, CODE_ATTRIBUTES | SEGMENT_DB | SEGMENT_G);

@@ -22,6 +22,19 @@ void vmcb_setup_controls(struct vmcb *vmcb, const struct vmcb_controls *controls
 /* 64-bit mode, CPL 0, paging on with `cr3`, interrupts off. */
 void vmcb_setup_long_mode(struct vmcb *vmcb, uint64_t entry, uint64_t cr3);
 
+/* A GDT in guest memory and the flat selectors to load from it. */
+struct vmcb_guest_gdt {
+	uint64_t base;
+	uint16_t limit;
+	uint16_t code_selector;   /* 64-bit code */
+	uint16_t data_selector;   /* DS, ES, SS, FS, GS */
+};
+
+/* As vmcb_setup_long_mode, with the guest's own GDT and selectors: Linux's 64-bit
+ * boot protocol wants __BOOT_CS and __BOOT_DS from a GDT it can read. */
+void vmcb_setup_long_mode_with_gdt(struct vmcb *vmcb, uint64_t entry, uint64_t cr3,
+				   const struct vmcb_guest_gdt *gdt);
+
 /* 32-bit protected mode, paging off, flat segments: a multiboot-style entry. */
 void vmcb_setup_protected_mode(struct vmcb *vmcb, uint64_t entry);
 

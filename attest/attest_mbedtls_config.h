@@ -1,0 +1,27 @@
+/* mbedTLS configuration for the host-side verifier (sbx-verify-report) and its
+ * tests, built into build/attest/libmbedcrypto-attest.a. It is not the hypervisor's
+ * lib/crypto/mbedtls_config.h: that one is SHA-256 only and freestanding. Include
+ * mbedTLS through attest_crypto.h, never directly, so that every file agrees on it. */
+#ifndef SBX_ATTEST_MBEDTLS_CONFIG_H
+#define SBX_ATTEST_MBEDTLS_CONFIG_H
+
+/* Verification: SHA-256 digests, ECDSA over P-256, DER signatures. */
+#define MBEDTLS_SHA256_C
+#define MBEDTLS_BIGNUM_C
+#define MBEDTLS_ECP_C
+#define MBEDTLS_ECP_DP_SECP256R1_ENABLED
+#define MBEDTLS_ECP_NIST_OPTIM
+#define MBEDTLS_ECDSA_C
+#define MBEDTLS_ASN1_PARSE_C
+
+/* ECDSA_C needs ASN1 writing for its signing half; the tests sign with it. */
+#define MBEDTLS_ASN1_WRITE_C
+
+/* ECP wants a DRBG for its internal blinding, and the tests need one to make
+ * keys and signatures from a fixed seed: CTR_DRBG, hence AES. */
+#define MBEDTLS_CTR_DRBG_C
+#define MBEDTLS_AES_C
+
+#include "mbedtls/check_config.h"
+
+#endif

@@ -1,0 +1,1 @@
+test_securebox_heap_SOURCES := securebox/heap.c
