@@ -70,6 +70,10 @@ $(BUILD)/hv.elf: $(HV_OBJECTS) hv/arch/x86/hv.ld
 # --- boot modules and images --------------------------------------------------
 include grub/images.mk
 
+# --- Linux as the commodity OS --------------------------------------------------
+-include guest/linux.mk
+all: $(BUILD)/sbx-linux.iso $(BUILD)/sbx-linux-test.iso
+
 # --- host tools -----------------------------------------------------------------
 include attest/tools.mk
 all: $(ATTEST_TOOLS)
@@ -104,11 +108,11 @@ bench: deps
 
 run: deps
 	$(MAKE) all
-	sh mk/run.sh $(BUILD)/sbx.iso
+	sh mk/run.sh $(BUILD)/sbx-linux.iso
 
 clean:
 	rm -rf $(BUILD)/*-obj $(BUILD)/unit $(BUILD)/fuzz $(BUILD)/modules $(BUILD)/*.elf \
 		$(BUILD)/*.iso $(BUILD)/*.iso.log $(BUILD)/sbx-measure $(BUILD)/sbx-policy \
-		$(BUILD)/attest $(BUILD)/sbx-verify-report
+		$(BUILD)/attest $(BUILD)/sbx-verify-report $(BUILD)/initramfs.cpio
 
 -include $(shell find $(BUILD)/hv-obj $(BUILD)/unit -name '*.d' 2>/dev/null)

@@ -133,8 +133,8 @@ bool heap_release(struct heap *heap, void *pointer)
 	    (next && block_end(block) > (uintptr_t)next))
 		return false;
 
-	/* Freed memory held key material more often than not: wipe it now rather
-	 * than whenever the block is next handed out. */
+	/* Freed memory may have held key material (mbedTLS wipes its bignums, not
+	 * every buffer it frees): wipe it now rather than when it is next handed out. */
 	memset(pointer, 0, block->size - HEADER_SIZE);
 	block->state = BLOCK_FREE;
 	block->next = next;

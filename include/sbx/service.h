@@ -97,7 +97,9 @@ struct sbx_report_body {
 	uint8_t padding[3];                               /* 0 */
 };
 
-/* The response payload: the body, then the signature over SHA-256(body). */
+/* The response payload: the body, then the signature over SHA-256(body). The
+ * signature bytes after signature_size are zero, and policy_digest equals
+ * component_digests[SBX_MEASURED_POLICY]. */
 struct sbx_report {
 	struct sbx_report_body body;
 	uint32_t signature_size;                          /* bytes used of signature */
@@ -163,7 +165,9 @@ struct sbx_sealed_header {
 	uint32_t data_size;                      /* ciphertext bytes that follow */
 	uint8_t iv[12];
 	uint8_t tag[16];
-	/* ciphertext[data_size] follows; the header is the GCM additional data */
+	/* ciphertext[data_size] follows. The GCM additional data is the header's first
+	 * 12 bytes (magic, version, data_size): every header field is then either
+	 * authenticated or an input to the decryption itself. */
 };
 
 #endif

@@ -211,10 +211,15 @@ bool key_wrong_usage(void)
 	       create_refused(0) && create_refused(SBX_KEY_USAGE_DOCUMENT + 1);
 }
 
-struct bad_handle {
-	uint32_t handle;
-	const char *why;
-};
+/* Both services that take a handle refuse `handle`, unless it is one we were
+ * given: any of those is a good handle, however it looks. */
+static bool handle_refused(uint32_t handle, const char *why)
+{
+	if (handle_issued(handle))
+		return true;
+	return sign_refused(handle, SBX_KEY_USAGE_AUTHENTICATION, SBX_SERVICE_E_HANDLE, why) &&
+	       public_refused(handle, why);
+}
 
 bool key_bad_handle(void)
 {
@@ -224,27 +229,13 @@ bool key_bad_handle(void)
 	if (!create_key(SBX_KEY_USAGE_AUTHENTICATION, "sbx-test handles", &key))
 		return false;
 	handle = key.handle;
-
-	const struct bad_handle bad[] = {
-		{ 0, "made up" },
-		{ 0xffffffff, "made up" },
-		{ handle ^ 0xffff, "this boot's tag, the other bits changed" },
-		{ handle ^ (1u << HANDLE_TAG_SHIFT), "another boot's tag" },
-		{ handle ^ (0xffffu << HANDLE_TAG_SHIFT), "another boot's tag" },
-		{ handle ^ (0x8000u << HANDLE_TAG_SHIFT), "another boot's tag" },
-	};
-
-	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		/* Any key we were given is a good handle, however it looks. */
-		if (handle_issued(bad[i].handle))
-			continue;
-		if (!sign_refused(bad[i].handle, SBX_KEY_USAGE_AUTHENTICATION,
-				  SBX_SERVICE_E_HANDLE, bad[i].why) ||
-		    !public_refused(bad[i].handle, bad[i].why))
-			return false;
-	}
-	/* The refusals were about the handles: the real one still names its key. */
-	return fetch_public(handle, &key);
+	return handle_refused(0, "made up") && handle_refused(0xffffffff, "made up") &&
+	       handle_refused(handle ^ 0xffff, "this boot's tag, the other bits changed") &&
+	       handle_refused(handle ^ (1u << HANDLE_TAG_SHIFT), "another boot's tag") &&
+	       handle_refused(handle ^ (0x8000u << HANDLE_TAG_SHIFT), "another boot's tag") &&
+	       handle_refused(handle ^ (0xffffu << HANDLE_TAG_SHIFT), "another boot's tag") &&
+	       /* The refusals were about the handles: the real one still works. */
+	       fetch_public(handle, &key);
 }
 
 /* Every answer about a key, checked field by field: nothing the vault sends has

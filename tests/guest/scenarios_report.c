@@ -31,7 +31,7 @@ static void fill_request(void)
  * like that was never extended. */
 static bool measurements_present(const struct sbx_report_body *body)
 {
-	for (unsigned i = 0; i < 3; i++)
+	for (unsigned i = 0; i < sizeof(body->pcrs) / sizeof(body->pcrs[0]); i++)
 		if (bytes_all(body->pcrs[i], SBX_DIGEST_SIZE, 0) ||
 		    bytes_all(body->pcrs[i], SBX_DIGEST_SIZE, 0xff))
 			return fail("the report gives PCR %u as never extended",
