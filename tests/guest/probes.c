@@ -5,6 +5,7 @@
 #include <sbx/service.h>
 
 #include "console.h"
+#include "fw_cfg.h"
 #include "hypercall.h"
 #include "probe.h"
 #include "probes.h"
@@ -89,6 +90,46 @@ static int64_t use_service(const char *name, size_t length)
 	return SBX_E_INVALID_ARGUMENT;
 }
 
+/* Two hex digits a byte; returns the byte count, or -1. */
+static int parse_bytes(const char *text, size_t length, uint8_t *out, size_t capacity)
+{
+	if (length % 2 || length / 2 > capacity)
+		return -1;
+	for (size_t i = 0; i < length / 2; i++) {
+		uint64_t byte;
+
+		if (!parse_number(text + 2 * i, 2, 16, &byte))
+			return -1;
+		out[i] = (uint8_t)byte;
+	}
+	return (int)(length / 2);
+}
+
+/* SEAL or UNSEAL `text` (hex); prints the answer's payload in hex, or why not. */
+static void seal_probe(const char *word, uint32_t service, const char *text, size_t length)
+{
+	struct hypercall_result result;
+	int size = parse_bytes(text, length, request.payload, sizeof(request.payload));
+
+	if (size < 0) {
+		print("sbx-test: probe %s: not understood\n", word);
+		return;
+	}
+	securebox_request(&request, service, (uint32_t)size);
+	result = securebox_call(&request, &response);
+	if (result.status != SBX_OK) {
+		print_status(word, result.status);
+		return;
+	}
+	if (response.header.status != SBX_SERVICE_OK) {
+		print("sbx-test: probe %s: service status %d\n", word, response.header.status);
+		return;
+	}
+	print("sbx-test: probe %s: %s ", word, service == SBX_SERVICE_SEAL ? "blob" : "data");
+	print_hex(response.payload, response.header.length);
+	print("\n");
+}
+
 static bool word_starts(const char *word, size_t length, const char *prefix, size_t *value_at)
 {
 	size_t size = strlen(prefix);
@@ -122,7 +163,20 @@ static void run_probe(const char *word, size_t length)
 	else if (word_starts(word, length, "probe-request=", &at) &&
 		 parse_number(word + at, length - at, 10, &value))
 		print_status(word, echo(value, sizeof(response)));
-	else if (word_starts(word, length, "probe-response=", &at) &&
+	else if (word_starts(word, length, "probe-seal=", &at))
+		seal_probe(word, SBX_SERVICE_SEAL, word + at, length - at);
+	else if (word_starts(word, length, "probe-unseal=", &at))
+		seal_probe(word, SBX_SERVICE_UNSEAL, word + at, length - at);
+	else if (length == strlen("probe-unseal-fw-cfg") &&
+		 !memcmp(word, "probe-unseal-fw-cfg", length)) {
+		static char blob[2 * SBX_MESSAGE_MAX + 1];
+		int size = fw_cfg_read_file("opt/sbx/blob", blob, sizeof(blob));
+
+		if (size < 0)
+			print("sbx-test: probe %s: no blob\n", word);
+		else
+			seal_probe(word, SBX_SERVICE_UNSEAL, blob, (size_t)size);
+	} else if (word_starts(word, length, "probe-response=", &at) &&
 		 parse_number(word + at, length - at, 10, &value))
 		print_status(word, echo(sizeof(request.header) + 8, value));
 	else
@@ -133,7 +187,7 @@ static void run_probe(const char *word, size_t length)
 static void for_each_probe(const char *cmdline, size_t capacity,
 			   void (*each)(const char *word, size_t length, bool *found), bool *found)
 {
-	char word[64];
+	char word[256];
 	size_t i = 0;
 
 	while (i < capacity && cmdline[i]) {

@@ -24,12 +24,18 @@ class BootTimeout(AssertionError):
 class Machine:
     """One QEMU run: `with Machine(iso) as m: m.wait_for(r"...")`."""
 
-    def __init__(self, iso, firmware="bios", tpm=True, swtpm_log=False):
+    def __init__(self, iso, firmware="bios", tpm=True, swtpm_log=False, tpm_state=None,
+                 extra_arguments=()):
+        """`tpm_state`: a directory that keeps the TPM's state across machines (a
+        reboot); by default every machine gets a fresh TPM. `extra_arguments` go to
+        QEMU as they are."""
         self.iso = Path(iso)
         self.firmware = firmware
         self.tpm = tpm
         self.swtpm_log = swtpm_log
         self.state = Path(tempfile.mkdtemp(prefix="sbx-test-"))
+        self.tpm_state = Path(tpm_state) if tpm_state else self.state
+        self.extra_arguments = list(extra_arguments)
         self.serial_path = self.state / "serial.log"
         self.swtpm = None
         self.qemu = None
@@ -51,7 +57,7 @@ class Machine:
                 "-serial", f"file:{self.serial_path}", "-cdrom", str(self.iso)]
         if self.tpm:
             sock = self.state / "swtpm.sock"
-            swtpm = ["swtpm", "socket", "--tpm2", "--tpmstate", f"dir={self.state}",
+            swtpm = ["swtpm", "socket", "--tpm2", "--tpmstate", f"dir={self.tpm_state}",
                      "--ctrl", f"type=unixio,path={sock}", "--terminate"]
             if self.swtpm_log:
                 swtpm += ["--log", f"level=20,file={self.state / 'swtpm.log'}"]
@@ -71,6 +77,7 @@ class Machine:
             args += ["-machine", "q35",
                      "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
                      "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
+        args += self.extra_arguments
         self.qemu = subprocess.Popen(args, stdout=subprocess.DEVNULL,
                                      stderr=open(self.state / "qemu.err", "wb"))
 
