@@ -34,4 +34,9 @@ void *heap_allocate(struct heap *heap, size_t count, size_t size);
  * (a double free, or a pointer it never handed out). */
 bool heap_release(struct heap *heap, void *pointer);
 
+/* What calloc.c's free() does with a pointer the heap never handed out: memory is
+ * already corrupt, so it does not return. Each image that links calloc.c (the
+ * securebox, the test guest) defines it, to stop in its own way. */
+_Noreturn void heap_corrupted(const void *pointer);
+
 #endif

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "context.h"
+#include "heap.h"
 #include "hypercall.h"
 #include "log.h"
 #include "sbx/boot_info.h"
@@ -26,6 +27,13 @@ static _Noreturn void stop(void)
 {
 	for (;;)
 		__asm__ volatile("ud2");
+}
+
+/* free() of a pointer the heap never handed out (calloc.c). */
+void heap_corrupted(const void *pointer)
+{
+	(void)pointer;
+	stop();
 }
 
 /* Has the hypervisor extend the identity key into PCR 18 and close PCRs 17-19; it

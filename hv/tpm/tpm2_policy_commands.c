@@ -2,16 +2,14 @@
  * Part 2 for the structures, Part 3 for the commands and the policy digest
  * updates). All integers on the wire are big-endian. As in tpm2_command.c, a
  * response is hostile until every length in it has been checked and every byte
- * accounted for; the small byte helpers are repeated here because that file keeps
- * its own static. */
+ * accounted for; the byte helpers both use are in tpm2_marshal.c. */
 #include <stdbool.h>
 #include <string.h>
 
 #include "sha256.h"
+#include "tpm2_marshal.h"
 #include "tpm2_policy_commands.h"
 
-#define TPM_ST_NO_SESSIONS 0x8001
-#define TPM_ST_SESSIONS    0x8002
 #define TPM_ST_CREATION    0x8021
 
 #define TPM_CC_CREATE_PRIMARY     0x00000131
@@ -23,7 +21,6 @@
 
 #define TPM_RH_OWNER 0x40000001
 #define TPM_RH_NULL  0x40000007
-#define TPM_RS_PW    0x40000009
 
 /* The handle type is a handle's top byte. */
 #define TPM_HT_POLICY_SESSION 0x03
@@ -44,9 +41,6 @@
 			     TPMA_OBJECT_SENSITIVE_DATA_ORIGIN | \
 			     TPMA_OBJECT_ADMIN_WITH_POLICY | TPMA_OBJECT_SIGN)
 
-#define TPMA_SESSION_CONTINUE_SESSION 0x01
-
-#define HEADER_SIZE 10
 /* sessionHandle, empty nonce, attributes, empty hmac. */
 #define EMPTY_AUTH_SIZE (4 + 2 + 1 + 2)
 /* A PC Client TPM has 24 PCRs: a selection of them takes 3 bytes. */
@@ -61,51 +55,15 @@
 
 /* --- building --------------------------------------------------------------- */
 
-static uint8_t *put_u8(uint8_t *out, uint8_t value)
-{
-	out[0] = value;
-	return out + 1;
-}
-
-static uint8_t *put_u16(uint8_t *out, uint16_t value)
-{
-	out[0] = value >> 8;
-	out[1] = value;
-	return out + 2;
-}
-
-static uint8_t *put_u32(uint8_t *out, uint32_t value)
-{
-	out[0] = value >> 24;
-	out[1] = value >> 16;
-	out[2] = value >> 8;
-	out[3] = value;
-	return out + 4;
-}
-
-static uint8_t *put_bytes(uint8_t *out, const void *bytes, size_t size)
-{
-	if (size)
-		memcpy(out, bytes, size);
-	return out + size;
-}
-
-static uint8_t *put_header(uint8_t *out, uint16_t tag, size_t size, uint32_t command_code)
-{
-	out = put_u16(out, tag);
-	out = put_u32(out, size);
-	return put_u32(out, command_code);
-}
-
 /* One session with an empty nonce and an empty hmac: the password session, or a
  * policy session whose policy needs no authValue. */
 static uint8_t *put_empty_auth(uint8_t *out, uint32_t session_handle, uint8_t attributes)
 {
-	out = put_u32(out, EMPTY_AUTH_SIZE);
-	out = put_u32(out, session_handle);
-	out = put_u16(out, 0);
-	out = put_u8(out, attributes);
-	return put_u16(out, 0);
+	out = tpm2_put_u32(out, EMPTY_AUTH_SIZE);
+	out = tpm2_put_u32(out, session_handle);
+	out = tpm2_put_u16(out, 0);
+	out = tpm2_put_u8(out, attributes);
+	return tpm2_put_u16(out, 0);
 }
 
 static bool is_pcr_mask(uint32_t pcr_mask)
@@ -115,101 +73,101 @@ static bool is_pcr_mask(uint32_t pcr_mask)
 
 static uint8_t *put_pcr_selection(uint8_t *out, uint32_t pcr_mask)
 {
-	out = put_u32(out, 1);
-	out = put_u16(out, TPM2_ALG_SHA256);
-	out = put_u8(out, PCR_SELECT_SIZE);
+	out = tpm2_put_u32(out, 1);
+	out = tpm2_put_u16(out, TPM2_ALG_SHA256);
+	out = tpm2_put_u8(out, PCR_SELECT_SIZE);
 	for (unsigned i = 0; i < PCR_SELECT_SIZE; i++)
-		out = put_u8(out, pcr_mask >> (8 * i));
+		out = tpm2_put_u8(out, pcr_mask >> (8 * i));
 	return out;
 }
 
 static uint8_t *put_public_prefix(uint8_t *out, const uint8_t *auth_policy)
 {
-	out = put_u16(out, TPM_ALG_KEYEDHASH);
-	out = put_u16(out, TPM2_ALG_SHA256);
-	out = put_u32(out, HMAC_KEY_ATTRIBUTES);
-	out = put_u16(out, TPM2_POLICY_DIGEST_SIZE);
-	out = put_bytes(out, auth_policy, TPM2_POLICY_DIGEST_SIZE);
-	out = put_u16(out, TPM_ALG_HMAC);
-	return put_u16(out, TPM2_ALG_SHA256);
+	out = tpm2_put_u16(out, TPM_ALG_KEYEDHASH);
+	out = tpm2_put_u16(out, TPM2_ALG_SHA256);
+	out = tpm2_put_u32(out, HMAC_KEY_ATTRIBUTES);
+	out = tpm2_put_u16(out, TPM2_POLICY_DIGEST_SIZE);
+	out = tpm2_put_bytes(out, auth_policy, TPM2_POLICY_DIGEST_SIZE);
+	out = tpm2_put_u16(out, TPM_ALG_HMAC);
+	return tpm2_put_u16(out, TPM2_ALG_SHA256);
 }
 
 size_t tpm2_build_create_primary_hmac_key(uint8_t *buffer, size_t capacity,
 					  const uint8_t auth_policy[TPM2_POLICY_DIGEST_SIZE])
 {
 	const size_t public_size = PUBLIC_PREFIX_SIZE + 2;
-	const size_t size = HEADER_SIZE + 4 + 4 + EMPTY_AUTH_SIZE + 2 + 4 + 2 + public_size +
+	const size_t size = TPM2_HEADER_SIZE + 4 + 4 + EMPTY_AUTH_SIZE + 2 + 4 + 2 + public_size +
 			    2 + 4;
 	uint8_t *out = buffer;
 
 	if (!auth_policy || capacity < size)
 		return 0;
-	out = put_header(out, TPM_ST_SESSIONS, size, TPM_CC_CREATE_PRIMARY);
-	out = put_u32(out, TPM_RH_OWNER);
+	out = tpm2_put_header(out, TPM_ST_SESSIONS, size, TPM_CC_CREATE_PRIMARY);
+	out = tpm2_put_u32(out, TPM_RH_OWNER);
 	/* An empty owner password, as on a fresh TPM. continueSession makes the
 	 * answer predictable: a password session always reports it. */
 	out = put_empty_auth(out, TPM_RS_PW, TPMA_SESSION_CONTINUE_SESSION);
 	/* TPM2B_SENSITIVE_CREATE: no userAuth, no data (the TPM makes the key). */
-	out = put_u16(out, 4);
-	out = put_u16(out, 0);
-	out = put_u16(out, 0);
-	out = put_u16(out, public_size);
+	out = tpm2_put_u16(out, 4);
+	out = tpm2_put_u16(out, 0);
+	out = tpm2_put_u16(out, 0);
+	out = tpm2_put_u16(out, public_size);
 	out = put_public_prefix(out, auth_policy);
-	out = put_u16(out, 0);          /* unique */
-	out = put_u16(out, 0);          /* outsideInfo */
-	put_u32(out, 0);                /* creationPCR: none */
+	out = tpm2_put_u16(out, 0);          /* unique */
+	out = tpm2_put_u16(out, 0);          /* outsideInfo */
+	tpm2_put_u32(out, 0);                /* creationPCR: none */
 	return size;
 }
 
 size_t tpm2_build_start_policy_session(uint8_t *buffer, size_t capacity,
 				       const uint8_t *nonce_caller, size_t nonce_size)
 {
-	const size_t size = HEADER_SIZE + 4 + 4 + 2 + nonce_size + 2 + 1 + 2 + 2;
+	const size_t size = TPM2_HEADER_SIZE + 4 + 4 + 2 + nonce_size + 2 + 1 + 2 + 2;
 	uint8_t *out = buffer;
 
 	if (!nonce_caller || nonce_size < TPM2_NONCE_MIN || nonce_size > TPM2_NONCE_MAX ||
 	    capacity < size)
 		return 0;
-	out = put_header(out, TPM_ST_NO_SESSIONS, size, TPM_CC_START_AUTH_SESSION);
+	out = tpm2_put_header(out, TPM_ST_NO_SESSIONS, size, TPM_CC_START_AUTH_SESSION);
 	/* Neither salted nor bound: the session key is empty, so no HMAC is
 	 * computed by either side (the hypervisor has no HMAC of its own). */
-	out = put_u32(out, TPM_RH_NULL);
-	out = put_u32(out, TPM_RH_NULL);
-	out = put_u16(out, nonce_size);
-	out = put_bytes(out, nonce_caller, nonce_size);
-	out = put_u16(out, 0);          /* encryptedSalt */
-	out = put_u8(out, TPM_SE_POLICY);
-	out = put_u16(out, TPM_ALG_NULL);
-	put_u16(out, TPM2_ALG_SHA256);
+	out = tpm2_put_u32(out, TPM_RH_NULL);
+	out = tpm2_put_u32(out, TPM_RH_NULL);
+	out = tpm2_put_u16(out, nonce_size);
+	out = tpm2_put_bytes(out, nonce_caller, nonce_size);
+	out = tpm2_put_u16(out, 0);          /* encryptedSalt */
+	out = tpm2_put_u8(out, TPM_SE_POLICY);
+	out = tpm2_put_u16(out, TPM_ALG_NULL);
+	tpm2_put_u16(out, TPM2_ALG_SHA256);
 	return size;
 }
 
 size_t tpm2_build_policy_locality(uint8_t *buffer, size_t capacity, uint32_t session_handle,
 				  unsigned locality)
 {
-	const size_t size = HEADER_SIZE + 4 + 1;
+	const size_t size = TPM2_HEADER_SIZE + 4 + 1;
 	uint8_t *out = buffer;
 
 	if (locality >= TPM2_LOCALITY_COUNT || capacity < size)
 		return 0;
-	out = put_header(out, TPM_ST_NO_SESSIONS, size, TPM_CC_POLICY_LOCALITY);
-	out = put_u32(out, session_handle);
+	out = tpm2_put_header(out, TPM_ST_NO_SESSIONS, size, TPM_CC_POLICY_LOCALITY);
+	out = tpm2_put_u32(out, session_handle);
 	/* TPMA_LOCALITY: bit n allows locality n. */
-	put_u8(out, 1u << locality);
+	tpm2_put_u8(out, 1u << locality);
 	return size;
 }
 
 size_t tpm2_build_policy_pcr(uint8_t *buffer, size_t capacity, uint32_t session_handle,
 			     uint32_t pcr_mask)
 {
-	const size_t size = HEADER_SIZE + 4 + 2 + PCR_SELECTION_SIZE;
+	const size_t size = TPM2_HEADER_SIZE + 4 + 2 + PCR_SELECTION_SIZE;
 	uint8_t *out = buffer;
 
 	if (!is_pcr_mask(pcr_mask) || capacity < size)
 		return 0;
-	out = put_header(out, TPM_ST_NO_SESSIONS, size, TPM_CC_POLICY_PCR);
-	out = put_u32(out, session_handle);
-	out = put_u16(out, 0);          /* pcrDigest: the current values */
+	out = tpm2_put_header(out, TPM_ST_NO_SESSIONS, size, TPM_CC_POLICY_PCR);
+	out = tpm2_put_u32(out, session_handle);
+	out = tpm2_put_u16(out, 0);          /* pcrDigest: the current values */
 	put_pcr_selection(out, pcr_mask);
 	return size;
 }
@@ -217,29 +175,29 @@ size_t tpm2_build_policy_pcr(uint8_t *buffer, size_t capacity, uint32_t session_
 size_t tpm2_build_hmac(uint8_t *buffer, size_t capacity, uint32_t key_handle,
 		       uint32_t session_handle, const void *data, size_t size)
 {
-	const size_t command_size = HEADER_SIZE + 4 + 4 + EMPTY_AUTH_SIZE + 2 + size + 2;
+	const size_t command_size = TPM2_HEADER_SIZE + 4 + 4 + EMPTY_AUTH_SIZE + 2 + size + 2;
 	uint8_t *out = buffer;
 
 	if (size > TPM2_MAX_HMAC_DATA || (size && !data) || capacity < command_size)
 		return 0;
-	out = put_header(out, TPM_ST_SESSIONS, command_size, TPM_CC_HMAC);
-	out = put_u32(out, key_handle);
+	out = tpm2_put_header(out, TPM_ST_SESSIONS, command_size, TPM_CC_HMAC);
+	out = tpm2_put_u32(out, key_handle);
 	out = put_empty_auth(out, session_handle, 0);
-	out = put_u16(out, size);
-	out = put_bytes(out, data, size);
-	put_u16(out, TPM2_ALG_SHA256);
+	out = tpm2_put_u16(out, size);
+	out = tpm2_put_bytes(out, data, size);
+	tpm2_put_u16(out, TPM2_ALG_SHA256);
 	return command_size;
 }
 
 size_t tpm2_build_flush_context(uint8_t *buffer, size_t capacity, uint32_t handle)
 {
-	const size_t size = HEADER_SIZE + 4;
+	const size_t size = TPM2_HEADER_SIZE + 4;
 	uint8_t *out = buffer;
 
 	if (capacity < size)
 		return 0;
-	out = put_header(out, TPM_ST_NO_SESSIONS, size, TPM_CC_FLUSH_CONTEXT);
-	put_u32(out, handle);
+	out = tpm2_put_header(out, TPM_ST_NO_SESSIONS, size, TPM_CC_FLUSH_CONTEXT);
+	tpm2_put_u32(out, handle);
 	return size;
 }
 
@@ -264,9 +222,9 @@ int tpm2_policy_locality_update(uint8_t digest[TPM2_POLICY_DIGEST_SIZE], unsigne
 		memset(digest, 0, TPM2_POLICY_DIGEST_SIZE);
 		return -1;
 	}
-	out = put_bytes(out, digest, TPM2_POLICY_DIGEST_SIZE);
-	out = put_u32(out, TPM_CC_POLICY_LOCALITY);
-	put_u8(out, 1u << locality);
+	out = tpm2_put_bytes(out, digest, TPM2_POLICY_DIGEST_SIZE);
+	out = tpm2_put_u32(out, TPM_CC_POLICY_LOCALITY);
+	tpm2_put_u8(out, 1u << locality);
 	return finish_policy_update(digest, input, sizeof(input));
 }
 
@@ -281,127 +239,23 @@ int tpm2_policy_pcr_update(uint8_t digest[TPM2_POLICY_DIGEST_SIZE], uint32_t pcr
 		memset(digest, 0, TPM2_POLICY_DIGEST_SIZE);
 		return -1;
 	}
-	out = put_bytes(out, digest, TPM2_POLICY_DIGEST_SIZE);
-	out = put_u32(out, TPM_CC_POLICY_PCR);
+	out = tpm2_put_bytes(out, digest, TPM2_POLICY_DIGEST_SIZE);
+	out = tpm2_put_u32(out, TPM_CC_POLICY_PCR);
 	out = put_pcr_selection(out, pcr_mask);
-	put_bytes(out, pcr_digest, TPM2_POLICY_DIGEST_SIZE);
+	tpm2_put_bytes(out, pcr_digest, TPM2_POLICY_DIGEST_SIZE);
 	return finish_policy_update(digest, input, sizeof(input));
 }
 
 /* --- parsing ---------------------------------------------------------------- */
 
-/* The unread rest of a response, or of a region of it. */
-struct reader {
-	const uint8_t *next;
-	size_t left;
-};
-
-static bool read_bytes(struct reader *reader, void *out, size_t size)
-{
-	if (reader->left < size)
-		return false;
-	memcpy(out, reader->next, size);
-	reader->next += size;
-	reader->left -= size;
-	return true;
-}
-
-static bool read_u8(struct reader *reader, uint8_t *value)
-{
-	return read_bytes(reader, value, 1);
-}
-
-static bool read_u16(struct reader *reader, uint16_t *value)
-{
-	uint8_t bytes[2];
-
-	if (!read_bytes(reader, bytes, sizeof(bytes)))
-		return false;
-	*value = (uint16_t)bytes[0] << 8 | bytes[1];
-	return true;
-}
-
-static bool read_u32(struct reader *reader, uint32_t *value)
-{
-	uint8_t bytes[4];
-
-	if (!read_bytes(reader, bytes, sizeof(bytes)))
-		return false;
-	*value = (uint32_t)bytes[0] << 24 | (uint32_t)bytes[1] << 16 |
-		 (uint32_t)bytes[2] << 8 | bytes[3];
-	return true;
-}
-
-/* Moves the next `size` bytes of `reader` into their own reader `region`. */
-static bool read_region(struct reader *reader, size_t size, struct reader *region)
-{
-	if (reader->left < size)
-		return false;
-	region->next = reader->next;
-	region->left = size;
-	reader->next += size;
-	reader->left -= size;
-	return true;
-}
-
-/* A TPM2B: its size, then its contents as a region of their own. */
-static bool read_sized(struct reader *reader, uint16_t *size, struct reader *contents)
-{
-	return read_u16(reader, size) && read_region(reader, *size, contents);
-}
-
-static enum tpm2_parse_status expect_end(const struct reader *reader)
-{
-	return reader->left ? TPM2_PARSE_MALFORMED : TPM2_PARSE_OK;
-}
-
-/* A failed response (rc != 0) is a bare header tagged TPM_ST_NO_SESSIONS,
- * whatever the command; a successful one carries `success_tag`, and its body is
- * left in `reader`. */
-static enum tpm2_parse_status parse_header(const uint8_t *response, size_t length,
-					   uint16_t success_tag, uint32_t *response_code,
-					   struct reader *reader)
-{
-	struct reader header = { response, length };
-	uint16_t tag;
-	uint32_t size;
-
-	if (!read_u16(&header, &tag) || !read_u32(&header, &size) ||
-	    !read_u32(&header, response_code))
-		return TPM2_PARSE_TRUNCATED;
-	if (size > length)
-		return TPM2_PARSE_TRUNCATED;
-	if (size != length)
-		return TPM2_PARSE_MALFORMED;
-	if (*response_code != 0) {
-		if (tag != TPM_ST_NO_SESSIONS || length != HEADER_SIZE)
-			return TPM2_PARSE_MALFORMED;
-		return TPM2_PARSE_RESPONSE_CODE;
-	}
-	if (tag != success_tag)
-		return TPM2_PARSE_MALFORMED;
-	*reader = header;
-	return TPM2_PARSE_OK;
-}
-
-/* The parameter area of a response with sessions, behind its parameterSize. */
-static enum tpm2_parse_status read_parameters(struct reader *body, struct reader *parameters)
-{
-	uint32_t parameter_size;
-
-	if (!read_u32(body, &parameter_size) || !read_region(body, parameter_size, parameters))
-		return TPM2_PARSE_TRUNCATED;
-	return TPM2_PARSE_OK;
-}
-
 /* A TPM2B holding exactly `expected` bytes, copied to `out` when it is not NULL. */
-static enum tpm2_parse_status read_sized_exact(struct reader *reader, uint16_t expected,
+static enum tpm2_parse_status read_sized_exact(struct tpm2_reader *reader, uint16_t expected,
 					       uint8_t *out)
 {
-	struct reader contents;
+	struct tpm2_reader contents;
 	uint16_t size;
 
-	if (!read_sized(reader, &size, &contents))
+	if (!tpm2_read_sized(reader, &size, &contents))
 		return TPM2_PARSE_TRUNCATED;
 	if (size != expected)
 		return TPM2_PARSE_MALFORMED;
@@ -412,15 +266,16 @@ static enum tpm2_parse_status read_sized_exact(struct reader *reader, uint16_t e
 
 /* The answer to a command's one session, which carried an empty hmac: a nonce
  * within the bounds given, the attributes expected, and no hmac. */
-static enum tpm2_parse_status read_auth(struct reader *reader, uint16_t nonce_minimum,
+static enum tpm2_parse_status read_auth(struct tpm2_reader *reader, uint16_t nonce_minimum,
 					uint16_t nonce_maximum, uint8_t attributes)
 {
-	struct reader nonce, hmac;
+	struct tpm2_reader nonce, hmac;
 	uint16_t nonce_size, hmac_size;
 	uint8_t returned_attributes;
 
-	if (!read_sized(reader, &nonce_size, &nonce) || !read_u8(reader, &returned_attributes) ||
-	    !read_sized(reader, &hmac_size, &hmac))
+	if (!tpm2_read_sized(reader, &nonce_size, &nonce) ||
+	    !tpm2_read_u8(reader, &returned_attributes) ||
+	    !tpm2_read_sized(reader, &hmac_size, &hmac))
 		return TPM2_PARSE_TRUNCATED;
 	if (nonce_size < nonce_minimum || nonce_size > nonce_maximum || hmac_size ||
 	    returned_attributes != attributes)
@@ -435,17 +290,17 @@ static bool has_handle_type(uint32_t handle, uint8_t type)
 
 /* outPublic: the template we sent, with unique now the SHA-256 digest the TPM
  * derived from the key. */
-static enum tpm2_parse_status read_hmac_key_public(struct reader *reader,
+static enum tpm2_parse_status read_hmac_key_public(struct tpm2_reader *reader,
 						   const uint8_t *auth_policy)
 {
 	uint8_t expected[PUBLIC_PREFIX_SIZE], returned[PUBLIC_PREFIX_SIZE];
-	struct reader public_area;
+	struct tpm2_reader public_area;
 	enum tpm2_parse_status status;
 	uint16_t size;
 
-	if (!read_sized(reader, &size, &public_area))
+	if (!tpm2_read_sized(reader, &size, &public_area))
 		return TPM2_PARSE_TRUNCATED;
-	if (!read_bytes(&public_area, returned, sizeof(returned)))
+	if (!tpm2_read_bytes(&public_area, returned, sizeof(returned)))
 		return TPM2_PARSE_TRUNCATED;
 	put_public_prefix(expected, auth_policy);
 	if (memcmp(returned, expected, sizeof(expected)))
@@ -453,19 +308,19 @@ static enum tpm2_parse_status read_hmac_key_public(struct reader *reader,
 	status = read_sized_exact(&public_area, TPM2_POLICY_DIGEST_SIZE, NULL);
 	if (status != TPM2_PARSE_OK)
 		return status;
-	return expect_end(&public_area);
+	return tpm2_expect_end(&public_area);
 }
 
 /* creationData, creationHash, creationTicket and name: nothing in them is used,
  * but each is framed and bounded. */
-static enum tpm2_parse_status read_creation_results(struct reader *reader)
+static enum tpm2_parse_status read_creation_results(struct tpm2_reader *reader)
 {
-	struct reader creation_data, ticket_digest, name;
+	struct tpm2_reader creation_data, ticket_digest, name;
 	enum tpm2_parse_status status;
 	uint16_t size, tag, name_algorithm;
 	uint32_t hierarchy;
 
-	if (!read_sized(reader, &size, &creation_data))
+	if (!tpm2_read_sized(reader, &size, &creation_data))
 		return TPM2_PARSE_TRUNCATED;
 	if (size == 0)
 		return TPM2_PARSE_MALFORMED;
@@ -473,18 +328,18 @@ static enum tpm2_parse_status read_creation_results(struct reader *reader)
 	if (status != TPM2_PARSE_OK)
 		return status;
 	/* The ticket's HMAC uses the TPM's own context hash (SHA-512 in swtpm). */
-	if (!read_u16(reader, &tag) || !read_u32(reader, &hierarchy) ||
-	    !read_sized(reader, &size, &ticket_digest))
+	if (!tpm2_read_u16(reader, &tag) || !tpm2_read_u32(reader, &hierarchy) ||
+	    !tpm2_read_sized(reader, &size, &ticket_digest))
 		return TPM2_PARSE_TRUNCATED;
 	if (tag != TPM_ST_CREATION || hierarchy != TPM_RH_OWNER ||
 	    size > TPM2_MAX_DIGEST_SIZE)
 		return TPM2_PARSE_MALFORMED;
-	if (!read_sized(reader, &size, &name))
+	if (!tpm2_read_sized(reader, &size, &name))
 		return TPM2_PARSE_TRUNCATED;
-	if (size != NAME_SIZE || !read_u16(&name, &name_algorithm) ||
+	if (size != NAME_SIZE || !tpm2_read_u16(&name, &name_algorithm) ||
 	    name_algorithm != TPM2_ALG_SHA256)
 		return TPM2_PARSE_MALFORMED;
-	return expect_end(reader);
+	return tpm2_expect_end(reader);
 }
 
 static enum tpm2_parse_status parse_create_primary(const uint8_t *response, size_t length,
@@ -492,16 +347,16 @@ static enum tpm2_parse_status parse_create_primary(const uint8_t *response, size
 						   const uint8_t *auth_policy,
 						   uint32_t *key_handle)
 {
-	struct reader body, parameters;
+	struct tpm2_reader body, parameters;
 	enum tpm2_parse_status status;
 	uint32_t handle;
 
-	status = parse_header(response, length, TPM_ST_SESSIONS, response_code, &body);
+	status = tpm2_parse_header(response, length, TPM_ST_SESSIONS, response_code, &body);
 	if (status != TPM2_PARSE_OK)
 		return status;
-	if (!read_u32(&body, &handle))
+	if (!tpm2_read_u32(&body, &handle))
 		return TPM2_PARSE_TRUNCATED;
-	status = read_parameters(&body, &parameters);
+	status = tpm2_read_parameters(&body, &parameters);
 	if (status != TPM2_PARSE_OK)
 		return status;
 	status = read_hmac_key_public(&parameters, auth_policy);
@@ -513,7 +368,7 @@ static enum tpm2_parse_status parse_create_primary(const uint8_t *response, size
 	status = read_auth(&body, 0, 0, TPMA_SESSION_CONTINUE_SESSION);
 	if (status != TPM2_PARSE_OK)
 		return status;
-	status = expect_end(&body);
+	status = tpm2_expect_end(&body);
 	if (status != TPM2_PARSE_OK)
 		return status;
 	if (!has_handle_type(handle, TPM_HT_TRANSIENT))
@@ -536,19 +391,19 @@ static enum tpm2_parse_status parse_start_auth_session(const uint8_t *response,
 						       uint32_t *session_handle)
 {
 	enum tpm2_parse_status status;
-	struct reader body, nonce;
+	struct tpm2_reader body, nonce;
 	uint32_t handle;
 	uint16_t size;
 
-	status = parse_header(response, length, TPM_ST_NO_SESSIONS, response_code, &body);
+	status = tpm2_parse_header(response, length, TPM_ST_NO_SESSIONS, response_code, &body);
 	if (status != TPM2_PARSE_OK)
 		return status;
-	if (!read_u32(&body, &handle) || !read_sized(&body, &size, &nonce))
+	if (!tpm2_read_u32(&body, &handle) || !tpm2_read_sized(&body, &size, &nonce))
 		return TPM2_PARSE_TRUNCATED;
 	/* swtpm answers with a nonce as long as ours; the TCG bounds are wider. */
 	if (size < TPM2_NONCE_MIN || size > TPM2_NONCE_MAX)
 		return TPM2_PARSE_MALFORMED;
-	status = expect_end(&body);
+	status = tpm2_expect_end(&body);
 	if (status != TPM2_PARSE_OK)
 		return status;
 	if (!has_handle_type(handle, TPM_HT_POLICY_SESSION))
@@ -569,19 +424,19 @@ enum tpm2_parse_status tpm2_parse_start_auth_session_response(const uint8_t *res
 static enum tpm2_parse_status parse_hmac(const uint8_t *response, size_t length,
 					 uint32_t *response_code, uint8_t *hmac)
 {
-	struct reader body, parameters;
+	struct tpm2_reader body, parameters;
 	enum tpm2_parse_status status;
 
-	status = parse_header(response, length, TPM_ST_SESSIONS, response_code, &body);
+	status = tpm2_parse_header(response, length, TPM_ST_SESSIONS, response_code, &body);
 	if (status != TPM2_PARSE_OK)
 		return status;
-	status = read_parameters(&body, &parameters);
+	status = tpm2_read_parameters(&body, &parameters);
 	if (status != TPM2_PARSE_OK)
 		return status;
 	status = read_sized_exact(&parameters, TPM2_HMAC_SIZE, hmac);
 	if (status != TPM2_PARSE_OK)
 		return status;
-	status = expect_end(&parameters);
+	status = tpm2_expect_end(&parameters);
 	if (status != TPM2_PARSE_OK)
 		return status;
 	/* With no session key and no authValue the response HMAC is empty, and
@@ -589,7 +444,7 @@ static enum tpm2_parse_status parse_hmac(const uint8_t *response, size_t length,
 	status = read_auth(&body, TPM2_NONCE_MIN, TPM2_NONCE_MAX, 0);
 	if (status != TPM2_PARSE_OK)
 		return status;
-	return expect_end(&body);
+	return tpm2_expect_end(&body);
 }
 
 enum tpm2_parse_status tpm2_parse_hmac_response(const uint8_t *response, size_t length,

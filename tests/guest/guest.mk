@@ -7,9 +7,9 @@
 # points where the hypervisor's halts.
 #
 # It links mbedTLS as the securebox does (the securebox's configuration, its heap
-# allocator, the shared zeroize), so that the benchmark times the very same ECDSA
-# signature run directly here against a KEY_SIGN round trip, and scenarios can
-# check that public keys are points on the curve.
+# allocator and calloc.c, the shared zeroize), so that the benchmark times the
+# very same ECDSA signature run directly here against a KEY_SIGN round trip, and
+# scenarios can check that public keys are points on the curve.
 GUEST_ELF      := $(BUILD)/sbx-test-guest.elf
 GUEST_MBEDTLS_CPPFLAGS := -iquote . -I$(MBEDTLS_SRC)/include \
 	-DMBEDTLS_CONFIG_FILE='"securebox/mbedtls_config.h"'
@@ -17,9 +17,10 @@ GUEST_CPPFLAGS := -Iinclude -Ihv -Itests/guest $(GUEST_MBEDTLS_CPPFLAGS)
 # Address 0 is RAM the guest scans, not a null pointer.
 GUEST_CFLAGS   := $(FREESTANDING_CFLAGS) -fno-delete-null-pointer-checks
 GUEST_SOURCES  := $(wildcard tests/guest/*.c tests/guest/*.S) \
-	hv/tpm/tis.c hv/tpm/tpm2_command.c hv/arch/x86/mmio.c hv/arch/x86/tsc_time.c \
+	hv/tpm/tis.c hv/tpm/tpm2_command.c hv/tpm/tpm2_marshal.c \
+	hv/arch/x86/mmio.c hv/arch/x86/tsc_time.c \
 	hv/arch/x86/serial.c hv/format.c hv/arch/x86/exception_stubs.S hv/arch/x86/exceptions.c \
-	securebox/heap.c lib/crypto/zeroize.c
+	securebox/heap.c securebox/calloc.c lib/crypto/zeroize.c
 GUEST_MBEDTLS_SOURCES := $(addprefix $(MBEDTLS_SRC)/library/,asn1parse.c asn1write.c \
 	bignum.c constant_time.c ecdsa.c ecp.c ecp_curves.c hmac_drbg.c md.c platform.c \
 	sha256.c)
