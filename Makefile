@@ -113,6 +113,7 @@ run: deps
 clean:
 	rm -rf $(BUILD)/*-obj $(BUILD)/unit $(BUILD)/fuzz $(BUILD)/modules $(BUILD)/*.elf \
 		$(BUILD)/*.iso $(BUILD)/*.iso.log $(BUILD)/sbx-measure $(BUILD)/sbx-policy \
-		$(BUILD)/attest $(BUILD)/sbx-verify-report $(BUILD)/initramfs.cpio
+		$(BUILD)/attest $(BUILD)/sbx-verify-report $(BUILD)/initramfs.cpio \
+		$(BUILD)/driver $(BUILD)/sbxctl
 
 -include $(shell find $(BUILD)/hv-obj $(BUILD)/unit -name '*.d' 2>/dev/null)

@@ -14,8 +14,39 @@ LINUX_CMDLINE := console=ttyS0,115200 earlyprintk=serial,ttyS0,115200
 $(LINUX_KERNEL):
 	sh mk/fetch-kernel.sh $(dir $@)
 
-$(INITRAMFS): guest/initramfs/mkinitramfs.sh guest/initramfs/init guest/initramfs/profile
-	sh guest/initramfs/mkinitramfs.sh $@
+# The headers of that same kernel, for out-of-tree modules: a KDIR for make -C.
+KERNEL_KBUILD := $(BUILD)/linux/kbuild
+$(KERNEL_KBUILD)/Makefile: | $(LINUX_KERNEL)
+	sh mk/fetch-kernel-headers.sh $(BUILD)/linux
+
+# sbx.ko (guest/driver/): Kbuild writes its objects beside the sources, so it builds
+# a copy of them under build/.
+SBX_KO := $(BUILD)/driver/sbx.ko
+SBX_KO_SOURCES := guest/driver/Kbuild $(wildcard guest/driver/*.[ch] guest/driver/compat/*.h) \
+	include/sbx/hypercall.h
+$(SBX_KO): $(SBX_KO_SOURCES) $(KERNEL_KBUILD)/Makefile
+	rm -rf $(@D) && mkdir -p $(@D) && cp -R guest/driver/. $(@D)/
+	$(MAKE) -C $(KERNEL_KBUILD) M=$(abspath $(@D)) SBX_INCLUDE=$(abspath include) modules
+
+# sbxctl (guest/sbxctl/): static, so that the initramfs needs no libc for it.
+SBXCTL := $(BUILD)/sbxctl
+SBXCTL_SOURCES := $(wildcard guest/sbxctl/*.c)
+$(SBXCTL): $(SBXCTL_SOURCES) guest/sbxctl/sbxctl.h guest/driver/sbx_ioctl.h \
+		include/sbx/hypercall.h include/sbx/service.h
+	$(HOST_CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -Iinclude -Iguest/driver \
+		$(SBXCTL_SOURCES) -o $@
+
+# More modules for the initramfs's /lib/modules (init loads only sbx.ko), e.g. the
+# attack module of tests/linux_attacks/.
+LINUX_EXTRA_MODULES ?=
+# tpm2-tools' multi-call binary (`tpm2 pcrread`), with its libraries and the device
+# TCTI that tpm2-tss opens by name.
+INITRAMFS_TPM2 := --program /usr/bin/tpm2 --library libtss2-tcti-device.so.0
+
+$(INITRAMFS): guest/initramfs/mkinitramfs.sh guest/initramfs/init guest/initramfs/profile \
+		guest/initramfs/selftest $(SBX_KO) $(SBXCTL) $(LINUX_EXTRA_MODULES)
+	sh guest/initramfs/mkinitramfs.sh $@ --module $(SBX_KO) \
+		$(addprefix --module ,$(LINUX_EXTRA_MODULES)) --program $(SBXCTL) $(INITRAMFS_TPM2)
 
 LINUX_ISO_INPUTS := $(BUILD)/hv.elf policy/default.pol $(BUILD)/securebox.elf \
 	$(LINUX_KERNEL) $(INITRAMFS) grub/mkiso.sh grub/grub.cfg.in

@@ -7,7 +7,7 @@ packages="
 	grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools
 	qemu-system-x86 ovmf swtpm swtpm-tools tpm2-tools
 	libtss2-dev libcmocka-dev python3 python3-pytest
-	busybox-static
+	busybox-static linux-libc-dev
 "
 missing=""
 for p in $packages; do

@@ -1,0 +1,62 @@
+/* sbxctl: the commodity OS's command line over /dev/sbx (guest/driver/). Each
+ * command returns its exit status: SBXCTL_OK, SBXCTL_FAILED when the driver, the
+ * hypervisor or the securebox refused (the message names the status), or
+ * SBXCTL_USAGE for a bad command line. */
+#ifndef SBXCTL_H
+#define SBXCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sbx/hypercall.h"
+#include "sbx/service.h"
+
+enum { SBXCTL_OK = 0, SBXCTL_FAILED = 1, SBXCTL_USAGE = 2 };
+
+/* Set by --json: every command then prints one JSON object instead of text. */
+extern bool json_output;
+
+/* Prints "sbxctl: <message>" on stderr and returns `status`. */
+int fail(int status, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+/* device.c: the ioctls of /dev/sbx. Each returns SBXCTL_OK or a failure it
+ * has already reported, naming the hypercall status or the errno. */
+const char *hypercall_status_name(int32_t status);
+int device_version(uint64_t *abi_version, uint64_t *hypervisor_version);
+int device_securebox_call(const void *request, uint32_t request_size, void *response,
+			  uint32_t response_capacity, uint32_t *response_size);
+int device_event_log_read(void *buffer, uint32_t capacity, uint32_t offset,
+			  uint32_t *copied, uint32_t *log_size);
+int device_exit_stats(struct sbx_exit_stats *stats);
+
+/* service.c: one securebox service call. On SBXCTL_OK the reply's payload is in
+ * `payload` and its size in *payload_size; a payload of another size than
+ * `expected_size` (unless 0, any size) is a failure. */
+int securebox_service(uint32_t service, const void *request, uint32_t request_size,
+		      void *payload, uint32_t capacity, uint32_t *payload_size,
+		      uint32_t expected_size);
+
+/* util.c: hex, files, and output. */
+int hex_decode(const char *hex, uint8_t *out, size_t size);   /* 0 iff exactly size bytes */
+void print_hex(const uint8_t *data, size_t size);
+void print_json_string(const char *text);
+int read_file(const char *path, uint8_t *data, size_t capacity, size_t *size);
+int write_file(const char *path, const uint8_t *data, size_t size);
+const char *version_text(uint64_t version, char buffer[16]);   /* "major.minor.patch" */
+
+/* commands.c, key.c */
+int command_version(int argc, char **argv);
+int command_report(int argc, char **argv);
+int command_key(int argc, char **argv);
+int command_seal(int argc, char **argv);
+int command_unseal(int argc, char **argv);
+int command_eventlog(int argc, char **argv);
+int command_stats(int argc, char **argv);
+
+/* options.c: "--name VALUE" pairs after the command word. Fills values[i] for
+ * names[i]; an unknown or valueless option is a usage error. */
+int parse_options(int argc, char **argv, const char *const *names, const char **values,
+		  size_t count);
+
+#endif
