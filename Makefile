@@ -72,6 +72,7 @@ include grub/images.mk
 
 # --- Linux as the commodity OS --------------------------------------------------
 -include guest/linux.mk
+-include tests/linux_attacks/attacks.mk
 all: $(BUILD)/sbx-linux.iso $(BUILD)/sbx-linux-test.iso
 
 # --- host tools -----------------------------------------------------------------
