@@ -37,3 +37,10 @@ $(BUILD)/sbx-verify-report: $(SBX_VERIFY_REPORT_SOURCES) attest/report_verify.h 
 		-o $@ $(SBX_VERIFY_REPORT_SOURCES) $(BUILD)/attest/libmbedcrypto-attest.a
 
 ATTEST_TOOLS := $(BUILD)/sbx-measure $(BUILD)/sbx-verify-report
+
+# The event-log half of the verifier (ATTESTATION.md, steps 10-14): the strict log
+# reader, the SHA-256 replay and the hypervisor log's policy, which follows the
+# hypervisor's own launch plan. Compile with -Iinclude -Ihv $(ATTEST_MBEDTLS_CPPFLAGS)
+# and link with libmbedcrypto-attest.a; the unit test and the fuzzer share the list.
+ATTEST_EVENT_LOG_SOURCES := attest/event_log_parse.c attest/event_log_replay.c \
+	attest/event_log_verify.c hv/launch_plan.c

@@ -6,7 +6,7 @@ FUZZ_CC     := clang
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Iinclude -Ihv -Ipolicy
 FUZZERS     := $(BUILD)/fuzz/fuzz_multiboot2 $(BUILD)/fuzz/fuzz_policy \
-	$(BUILD)/fuzz/fuzz_securebox_request
+	$(BUILD)/fuzz/fuzz_securebox_request $(BUILD)/fuzz/fuzz_event_log
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS := 15
 
@@ -40,9 +40,16 @@ $(BUILD)/fuzz/fuzz_securebox_request: tests/fuzz/fuzz_securebox_request.c \
 
 -include $(wildcard $(BUILD)/fuzz/securebox-mbedtls/*.d)
 
+# The verifier's event-log reader, replay and hypervisor log policy, on attest's own
+# mbedTLS archive: uninstrumented, as above, since SHA-256 is not what is explored.
+$(BUILD)/fuzz/fuzz_event_log: tests/fuzz/fuzz_event_log.c $(ATTEST_EVENT_LOG_SOURCES) \
+		$(wildcard attest/event_log_*.h) $(BUILD)/attest/libmbedcrypto-attest.a
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(ATTEST_MBEDTLS_CPPFLAGS) -o $@ $(filter %.c %.a,$^)
+
 # Seeds, valid inputs to start mutating from: the multiboot2 and securebox request
 # fuzzers have programs that write them, the policy fuzzer starts from the example
-# policies.
+# policies, the event log fuzzer from the unit tests' sbx-measure log.
 $(BUILD)/fuzz/%.seeds: tests/fuzz/%_seeds.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=gnu11 -g -O1 -Wall -Wextra -Werror -o $@ $<
@@ -53,6 +60,7 @@ fuzz-seeds: $(BUILD)/fuzz/fuzz_multiboot2.seeds $(BUILD)/fuzz/fuzz_securebox_req
 	$(BUILD)/fuzz/fuzz_multiboot2.seeds $(BUILD)/fuzz/fuzz_multiboot2.corpus
 	$(BUILD)/fuzz/fuzz_securebox_request.seeds $(BUILD)/fuzz/fuzz_securebox_request.corpus
 	cp policy/*.pol $(BUILD)/fuzz/fuzz_policy.corpus/
+	cp tests/unit/fixtures/hv_event_log.bin $(BUILD)/fuzz/fuzz_event_log.corpus/
 
 # The corpora stay under build/, so each run starts where the last one stopped.
 # $(1): seconds per fuzzer.

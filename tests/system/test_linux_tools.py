@@ -152,3 +152,52 @@ def test_linux_reads_the_hypervisors_pcrs(run):
     for pcr in ["17", "18", "19"]:
         assert pcr in read, f"tpm2 pcrread printed no PCR {pcr}"
         assert read[pcr].lower() == pcrs[pcr], f"PCR {pcr} differs in Linux"
+
+
+def replay_sha256(log):
+    """PCR values from the SHA-256 bank of a crypto-agile log, replayed with
+    tpm2_eventlog's parse; PCRs 17-22 start at all ones here (no dynamic launch)."""
+    import hashlib
+    import subprocess
+    import tempfile
+
+    import yaml
+
+    with tempfile.NamedTemporaryFile(suffix=".bin") as file:
+        file.write(log)
+        file.flush()
+        out = subprocess.run(["tpm2_eventlog", file.name], capture_output=True, text=True,
+                             check=True, timeout=60).stdout
+    pcrs = {}
+    for event in yaml.safe_load(out)["events"]:
+        if event["EventType"] == "EV_NO_ACTION":
+            continue
+        digest = next(d["Digest"] for d in event["Digests"] if d["AlgorithmId"] == "sha256")
+        start = b"\xff" * 32 if 17 <= event["PCRIndex"] <= 22 else b"\0" * 32
+        old = pcrs.get(event["PCRIndex"], start)
+        pcrs[event["PCRIndex"]] = hashlib.sha256(old + bytes.fromhex(digest)).digest()
+    return {str(pcr): value.hex() for pcr, value in pcrs.items()}
+
+
+def test_linux_pcrs_equal_the_prediction_and_the_log_replay(run):
+    """In Linux, PCR 17 and 19 equal what sbx-measure predicts from the ISO's files
+    alone, and PCR 18 (which also holds this boot's identity key) equals the replay
+    of the hypervisor's event log as Linux read it."""
+    from sbx_machine import ROOT, predicted_pcrs
+
+    read = dict(re.findall(r"^sbx-linux:\s+(\d+): 0x([0-9A-F]{64})$", run, re.M))
+    read = {pcr: value.lower() for pcr, value in read.items()}
+    files = {
+        "hv": BUILD / "hv.elf",
+        "policy": ROOT / "policy/default.pol",
+        "securebox": BUILD / "securebox.elf",
+        "kernel": BUILD / "linux/vmlinuz",
+        "initrd": BUILD / "initramfs.cpio",
+    }
+    cmdline = ("console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 "
+               "sbx.test=poweroff panic=-1")
+    prediction = predicted_pcrs(files, cmdline=cmdline)
+    assert read["17"] == prediction["17"]
+    assert read["19"] == prediction["19"]
+    log = bytes.fromhex(printed(run, r"^sbx-linux: eventlog (\d+) bytes ([0-9a-f]*)$").group(2))
+    assert read["18"] == replay_sha256(log)["18"]
