@@ -104,8 +104,9 @@ test: deps
 	$(MAKE) system-test
 
 bench: deps
-	$(MAKE) $(BUILD)/sbx-bench.iso
+	$(MAKE) $(BUILD)/sbx-bench.iso $(BUILD)/sbx-linux-bench.iso $(BUILD)/sbx-linux-bench-direct.iso
 	$(PYTHON) tests/bench/hypercall_round_trips.py
+	$(PYTHON) tests/bench/linux_boot.py
 
 run: deps
 	$(MAKE) all

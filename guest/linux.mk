@@ -4,6 +4,10 @@
 #   sbx-linux-test.iso  the same kernel and initramfs; init powers off once
 #                       userspace is reached (sbx.test=poweroff), a panic reboots
 #                       (and so ends QEMU under -no-reboot)
+#   sbx-linux-bench.iso, sbx-linux-bench-direct.iso
+#                       the same again with sbx.bench (init prints its uptime and
+#                       exit counts, then powers off), differing only in the GRUB
+#                       entry they boot: the hypervisor, or Linux directly
 LINUX_KERNEL  := $(BUILD)/linux/vmlinuz
 INITRAMFS     := $(BUILD)/initramfs.cpio
 # The kernel's own messages stay on the serial console, from the very first
@@ -59,3 +63,11 @@ $(BUILD)/sbx-linux.iso: $(LINUX_ISO_INPUTS)
 $(BUILD)/sbx-linux-test.iso: $(LINUX_ISO_INPUTS)
 	sh grub/mkiso.sh $@ $(LINUX_ISO_COMMON) \
 		--cmdline "$(LINUX_CMDLINE) sbx.test=poweroff panic=-1"
+
+LINUX_BENCH_CMDLINE := $(LINUX_CMDLINE) sbx.bench panic=-1
+
+$(BUILD)/sbx-linux-bench.iso: $(LINUX_ISO_INPUTS)
+	sh grub/mkiso.sh $@ $(LINUX_ISO_COMMON) --cmdline "$(LINUX_BENCH_CMDLINE)" --default 0
+
+$(BUILD)/sbx-linux-bench-direct.iso: $(LINUX_ISO_INPUTS)
+	sh grub/mkiso.sh $@ $(LINUX_ISO_COMMON) --cmdline "$(LINUX_BENCH_CMDLINE)" --default 1
