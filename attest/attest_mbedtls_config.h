@@ -22,6 +22,13 @@
 #define MBEDTLS_CTR_DRBG_C
 #define MBEDTLS_AES_C
 
+/* Quotes (quote_verify.c): RSASSA-PKCS1-v1_5 by RSA-2048 AKs, whose DigestInfo
+ * encoding needs the message-digest and OID tables. */
+#define MBEDTLS_RSA_C
+#define MBEDTLS_PKCS1_V15
+#define MBEDTLS_MD_C
+#define MBEDTLS_OID_C
+
 #include "mbedtls/check_config.h"
 
 #endif
