@@ -9,31 +9,6 @@
 #include "sbx_ioctl.h"
 #include "sbxctl.h"
 
-const char *hypercall_status_name(int32_t status)
-{
-	switch (status) {
-	case SBX_OK:
-		return "SBX_OK";
-	case SBX_E_UNKNOWN_CALL:
-		return "SBX_E_UNKNOWN_CALL";
-	case SBX_E_INVALID_ARGUMENT:
-		return "SBX_E_INVALID_ARGUMENT";
-	case SBX_E_BAD_ADDRESS:
-		return "SBX_E_BAD_ADDRESS";
-	case SBX_E_TOO_LARGE:
-		return "SBX_E_TOO_LARGE";
-	case SBX_E_UNALIGNED:
-		return "SBX_E_UNALIGNED";
-	case SBX_E_DENIED:
-		return "SBX_E_DENIED";
-	case SBX_E_UNAVAILABLE:
-		return "SBX_E_UNAVAILABLE";
-	case SBX_E_RESPONSE_TOO_LARGE:
-		return "SBX_E_RESPONSE_TOO_LARGE";
-	}
-	return "an undefined status";
-}
-
 /* The ioctl, then the hypercall's own status: either failure is reported. */
 static int device_ioctl(const char *call, unsigned long request, void *argument,
 			const int32_t *status)
@@ -51,7 +26,7 @@ static int device_ioctl(const char *call, unsigned long request, void *argument,
 		return fail(SBXCTL_FAILED, "%s: ioctl: %s", call, strerror(saved_errno));
 	if (*status != SBX_OK)
 		return fail(SBXCTL_FAILED, "%s: hypercall failed: %s (%d)", call,
-			    hypercall_status_name(*status), *status);
+			    sbx_status_name(*status), *status);
 	return SBXCTL_OK;
 }
 

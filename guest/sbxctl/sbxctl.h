@@ -11,6 +11,7 @@
 
 #include "sbx/hypercall.h"
 #include "sbx/service.h"
+#include "sbx/status_names.h"
 
 enum { SBXCTL_OK = 0, SBXCTL_FAILED = 1, SBXCTL_USAGE = 2 };
 
@@ -22,7 +23,6 @@ int fail(int status, const char *format, ...) __attribute__((format(printf, 2, 3
 
 /* device.c: the ioctls of /dev/sbx. Each returns SBXCTL_OK or a failure it
  * has already reported, naming the hypercall status or the errno. */
-const char *hypercall_status_name(int32_t status);
 int device_version(uint64_t *abi_version, uint64_t *hypervisor_version);
 int device_securebox_call(const void *request, uint32_t request_size, void *response,
 			  uint32_t response_capacity, uint32_t *response_size);

@@ -5,33 +5,6 @@
 
 #define HEADER_SIZE ((uint32_t)sizeof(struct sbx_service_header))
 
-static const char *service_status_name(int32_t status)
-{
-	switch (status) {
-	case SBX_SERVICE_OK:
-		return "SBX_SERVICE_OK";
-	case SBX_SERVICE_E_MALFORMED:
-		return "SBX_SERVICE_E_MALFORMED";
-	case SBX_SERVICE_E_UNKNOWN:
-		return "SBX_SERVICE_E_UNKNOWN";
-	case SBX_SERVICE_E_VERSION:
-		return "SBX_SERVICE_E_VERSION";
-	case SBX_SERVICE_E_HANDLE:
-		return "SBX_SERVICE_E_HANDLE";
-	case SBX_SERVICE_E_NO_SLOTS:
-		return "SBX_SERVICE_E_NO_SLOTS";
-	case SBX_SERVICE_E_USAGE:
-		return "SBX_SERVICE_E_USAGE";
-	case SBX_SERVICE_E_INTEGRITY:
-		return "SBX_SERVICE_E_INTEGRITY";
-	case SBX_SERVICE_E_NO_ENTROPY:
-		return "SBX_SERVICE_E_NO_ENTROPY";
-	case SBX_SERVICE_E_CRYPTO:
-		return "SBX_SERVICE_E_CRYPTO";
-	}
-	return "an undefined status";
-}
-
 int securebox_service(uint32_t service, const void *request, uint32_t request_size,
 		      void *payload, uint32_t capacity, uint32_t *payload_size,
 		      uint32_t expected_size)
@@ -63,7 +36,7 @@ int securebox_service(uint32_t service, const void *request, uint32_t request_si
 	memcpy(&header, reply, HEADER_SIZE);
 	if (header.status != SBX_SERVICE_OK)
 		return fail(SBXCTL_FAILED, "the securebox refused: %s (%d)",
-			    service_status_name(header.status), header.status);
+			    sbx_service_status_name(header.status), header.status);
 	if (header.service != service || header.length != reply_size - HEADER_SIZE)
 		return fail(SBXCTL_FAILED, "a malformed reply (service %u, length %u of %u)",
 			    header.service, header.length, reply_size - HEADER_SIZE);

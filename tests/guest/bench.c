@@ -26,7 +26,7 @@ static bool time_null_hypercalls(void)
 		null_cycles[i] = ordered_rdtsc() - start;
 		if (result.status != SBX_OK) {
 			print("sbx-bench: FAIL SBX_HC_VERSION returned %s\n",
-			      hypercall_status_name(result.status));
+			      sbx_status_name(result.status));
 			return false;
 		}
 	}
@@ -43,7 +43,7 @@ static bool time_securebox_echoes(void)
 		echo_cycles[i] = ordered_rdtsc() - start;
 		if (result.status != SBX_OK) {
 			print("sbx-bench: FAIL SBX_HC_SECUREBOX_CALL returned %s\n",
-			      hypercall_status_name(result.status));
+			      sbx_status_name(result.status));
 			return false;
 		}
 	}

@@ -30,9 +30,9 @@ static const char *call_problem(uint32_t answer_size)
 	struct hypercall_result result = securebox_call(&request, &response);
 
 	if (result.status != SBX_OK)
-		return hypercall_status_name(result.status);
+		return sbx_status_name(result.status);
 	if (response.header.status != SBX_SERVICE_OK)
-		return service_status_name(response.header.status);
+		return sbx_service_status_name(response.header.status);
 	if (response.header.length != answer_size)
 		return "an answer of the wrong size";
 	return NULL;

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include <sbx/hypercall.h>
+#include <sbx/status_names.h>
 
 struct hypercall_result {
 	int64_t status;   /* RAX: SBX_OK or a negative SBX_E_* */
@@ -32,7 +33,5 @@ static inline struct hypercall_result hypercall(uint64_t number, uint64_t rdi, u
  * RDX, RBP, R8, R9, R10, R11, R12, R13, R14, R15 in that order. */
 uint64_t hypercall_changed_registers(uint64_t number);
 
-/* "SBX_E_BAD_ADDRESS" for SBX_E_BAD_ADDRESS, and so on. */
-const char *hypercall_status_name(int64_t status);
 
 #endif

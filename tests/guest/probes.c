@@ -52,7 +52,7 @@ static void print_fault_or_ok(const char *word, unsigned result)
 
 static void print_status(const char *word, int64_t status)
 {
-	print("sbx-test: probe %s: %s\n", word, hypercall_status_name(status));
+	print("sbx-test: probe %s: %s\n", word, sbx_status_name(status));
 }
 
 static int64_t echo(uint64_t request_size, uint64_t response_capacity)

@@ -36,8 +36,8 @@ static bool expect(const char *what, uint64_t address, struct hypercall_result r
 	if (result.status == expected)
 		return true;
 	return fail("%s 0x%lx: %s (%ld), not %s", what, address,
-		    hypercall_status_name(result.status), result.status,
-		    hypercall_status_name(expected));
+		    sbx_status_name(result.status), result.status,
+		    sbx_status_name(expected));
 }
 
 /* Our own request buffer always holds a valid ECHO request, so that a request

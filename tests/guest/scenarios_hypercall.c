@@ -31,8 +31,8 @@ static bool expect_status(const char *call, struct hypercall_result result, int6
 {
 	if (result.status == expected)
 		return true;
-	return fail("%s returned %s (%ld), not %s", call, hypercall_status_name(result.status),
-		    result.status, hypercall_status_name(expected));
+	return fail("%s returned %s (%ld), not %s", call, sbx_status_name(result.status),
+		    result.status, sbx_status_name(expected));
 }
 
 bool null_hypercall(void)

@@ -122,8 +122,8 @@ static bool sign_refused(uint32_t handle, uint32_t usage, int32_t expected, cons
 		return false;
 	if (answer.status != expected)
 		return fail("KEY_SIGN with handle 0x%x and usage %u (%s) answered %s, not %s",
-			    handle, usage, why, service_status_name(answer.status),
-			    service_status_name(expected));
+			    handle, usage, why, sbx_service_status_name(answer.status),
+			    sbx_service_status_name(expected));
 	return true;
 }
 
@@ -136,8 +136,8 @@ static bool public_refused(uint32_t handle, const char *why)
 		return false;
 	if (answer.status != SBX_SERVICE_E_HANDLE)
 		return fail("KEY_PUBLIC with handle 0x%x (%s) answered %s, not %s", handle, why,
-			    service_status_name(answer.status),
-			    service_status_name(SBX_SERVICE_E_HANDLE));
+			    sbx_service_status_name(answer.status),
+			    sbx_service_status_name(SBX_SERVICE_E_HANDLE));
 	return true;
 }
 
@@ -190,7 +190,7 @@ static bool create_refused(uint32_t usage)
 	}
 	if (answer.status != SBX_SERVICE_E_MALFORMED && answer.status != SBX_SERVICE_E_USAGE)
 		return fail("KEY_CREATE with undefined usage %u answered %s", usage,
-			    service_status_name(answer.status));
+			    sbx_service_status_name(answer.status));
 	return true;
 }
 
@@ -290,7 +290,7 @@ bool key_slots_exhausted(void)
 			break;
 		if (answer.status != SBX_SERVICE_OK)
 			return fail("KEY_CREATE with %u keys made answered %s", issued_count,
-				    service_status_name(answer.status));
+				    sbx_service_status_name(answer.status));
 		if (answer.length != sizeof(key))
 			return fail("KEY_CREATE answered %u bytes, not %lu", answer.length,
 				    sizeof(key));
@@ -301,7 +301,7 @@ bool key_slots_exhausted(void)
 	}
 	if (!issued_count)
 		return fail("KEY_CREATE answered %s before making any key",
-			    service_status_name(SBX_SERVICE_E_NO_SLOTS));
+			    sbx_service_status_name(SBX_SERVICE_E_NO_SLOTS));
 
 	/* A full vault still serves the keys it has, and stays full. */
 	return sign(issued_handles[0], issued_usages[0], &signature) &&

@@ -29,7 +29,7 @@ static bool answered_right(struct wrong_answer *wrong)
 	memset(&response.header, 0, sizeof(response.header));
 	result = hypercall(SBX_HC_SECUREBOX_CALL, (uint64_t)request.bytes, request.size,
 			   (uint64_t)&response, sizeof(response));
-	wrong->status = hypercall_status_name(result.status);
+	wrong->status = sbx_status_name(result.status);
 	if (result.status != SBX_OK) {
 		wrong->problem = "the hypervisor refused it otherwise";
 		return request.hypervisor_refusal != SBX_OK &&
@@ -37,7 +37,7 @@ static bool answered_right(struct wrong_answer *wrong)
 	}
 
 	status = response.header.status;
-	wrong->status = service_status_name(status);
+	wrong->status = sbx_service_status_name(status);
 	if (result.rdi != HEADER_SIZE || response.header.length != 0)
 		wrong->problem = "the answer is no bare header";
 	else if (status == SBX_SERVICE_OK)

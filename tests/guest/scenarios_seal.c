@@ -120,7 +120,7 @@ static bool unseal_refused(uint32_t size, uint32_t refusals, const char *change,
 			    offset);
 	if (!(refusals & SERVICE_STATUS_BIT(answer.status)))
 		return fail("UNSEAL of the blob with %s (offset %lu) changed answered %s", change,
-			    offset, service_status_name(answer.status));
+			    offset, sbx_service_status_name(answer.status));
 	return true;
 }
 

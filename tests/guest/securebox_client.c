@@ -51,33 +51,6 @@ const char *service_name(uint32_t service)
 	return "an unknown service";
 }
 
-const char *service_status_name(int32_t status)
-{
-	switch (status) {
-	case SBX_SERVICE_OK:
-		return "SBX_SERVICE_OK";
-	case SBX_SERVICE_E_MALFORMED:
-		return "SBX_SERVICE_E_MALFORMED";
-	case SBX_SERVICE_E_UNKNOWN:
-		return "SBX_SERVICE_E_UNKNOWN";
-	case SBX_SERVICE_E_VERSION:
-		return "SBX_SERVICE_E_VERSION";
-	case SBX_SERVICE_E_HANDLE:
-		return "SBX_SERVICE_E_HANDLE";
-	case SBX_SERVICE_E_NO_SLOTS:
-		return "SBX_SERVICE_E_NO_SLOTS";
-	case SBX_SERVICE_E_USAGE:
-		return "SBX_SERVICE_E_USAGE";
-	case SBX_SERVICE_E_INTEGRITY:
-		return "SBX_SERVICE_E_INTEGRITY";
-	case SBX_SERVICE_E_NO_ENTROPY:
-		return "SBX_SERVICE_E_NO_ENTROPY";
-	case SBX_SERVICE_E_CRYPTO:
-		return "SBX_SERVICE_E_CRYPTO";
-	}
-	return "an undefined status";
-}
-
 /* <sbx/service.h> numbers its errors from -1 down, without gaps. */
 bool service_status_is_error(int32_t status)
 {
@@ -104,7 +77,7 @@ bool securebox_service(uint32_t service, const void *payload, uint32_t payload_s
 	result = securebox_call(&request, &response);
 	if (result.status != SBX_OK)
 		return fail("SBX_HC_SECUREBOX_CALL for %s returned %s (%ld)", name,
-			    hypercall_status_name(result.status), result.status);
+			    sbx_status_name(result.status), result.status);
 	if (result.rdi < HEADER_SIZE || result.rdi > sizeof(response))
 		return fail("%s: a %lu-byte response", name, result.rdi);
 	if (response.header.version != SBX_SERVICE_PROTOCOL_VERSION ||
@@ -119,7 +92,7 @@ bool securebox_service(uint32_t service, const void *payload, uint32_t payload_s
 		return fail("%s: undefined status %d", name, response.header.status);
 	if (response.header.status != SBX_SERVICE_OK && response.header.length)
 		return fail("%s: %s with a %u-byte payload", name,
-			    service_status_name(response.header.status), response.header.length);
+			    sbx_service_status_name(response.header.status), response.header.length);
 	*answer = (struct service_answer){
 		.status = response.header.status,
 		.length = response.header.length,
@@ -136,7 +109,7 @@ bool securebox_expect_ok(uint32_t service, const void *payload, uint32_t payload
 	if (!securebox_service(service, payload, payload_size, &got))
 		return false;
 	if (got.status != SBX_SERVICE_OK)
-		return fail("%s answered %s", service_name(service), service_status_name(got.status));
+		return fail("%s answered %s", service_name(service), sbx_service_status_name(got.status));
 	if (got.length != answer_size)
 		return fail("%s answered %u bytes, not %u", service_name(service), got.length,
 			    answer_size);
@@ -153,7 +126,7 @@ bool securebox_expect_error(uint32_t service, const void *payload, uint32_t payl
 		return false;
 	if (got.status != expected)
 		return fail("%s answered %s, not %s", service_name(service),
-			    service_status_name(got.status), service_status_name(expected));
+			    sbx_service_status_name(got.status), sbx_service_status_name(expected));
 	return true;
 }
 

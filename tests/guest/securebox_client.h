@@ -55,8 +55,6 @@ bool securebox_expect_error(uint32_t service, const void *payload, uint32_t payl
 
 /* "REPORT" for SBX_SERVICE_REPORT, and so on; "an unknown service" otherwise. */
 const char *service_name(uint32_t service);
-/* "SBX_SERVICE_E_USAGE" for SBX_SERVICE_E_USAGE, and so on. */
-const char *service_status_name(int32_t status);
 /* Whether <sbx/service.h> defines `status` as an error (not OK, not undefined). */
 bool service_status_is_error(int32_t status);
 /* A set of errors as a mask: the bit of SBX_SERVICE_E_MALFORMED (-1) is 1 << 1.
