@@ -78,6 +78,11 @@ all: $(BUILD)/sbx-linux.iso $(BUILD)/sbx-linux-test.iso
 # --- host tools -----------------------------------------------------------------
 include attest/tools.mk
 all: $(ATTEST_TOOLS)
+# Remote attestation: the verifier's identity half (EK certificate, MakeCredential),
+# the sbx-attest client, and build/reference.json.
+-include attest/identity.mk
+-include attest/client.mk
+-include attest/reference.mk
 -include policy/policy.mk
 
 # --- tests ----------------------------------------------------------------------

@@ -6,7 +6,7 @@ packages="
 	build-essential clang lld llvm libclang-rt-14-dev dpkg-dev
 	grub-common grub-pc-bin grub-efi-amd64-bin xorriso mtools
 	qemu-system-x86 ovmf swtpm swtpm-tools tpm2-tools
-	libtss2-dev libcmocka-dev python3 python3-pytest
+	libtss2-dev libjson-c-dev libcmocka-dev python3 python3-pytest
 	busybox-static linux-libc-dev
 "
 missing=""
