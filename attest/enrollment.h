@@ -1,0 +1,37 @@
+/* The verifier's record of enrolled AKs: one file per AK, DIR/<AK Name in hex>.json,
+ * written atomically (temporary file, fsync, rename), holding the AK public area,
+ * the SHA-256 of the EK certificate it was activated against, and the highest TPM
+ * reset and restart counts seen in a trusted quote (ATTESTATION.md, step 9). */
+#ifndef SBX_ATTEST_ENROLLMENT_H
+#define SBX_ATTEST_ENROLLMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ak_public.h"
+
+#define ENROLLMENT_AK_PUBLIC_MAX 512
+#define ENROLLMENT_REASON_SIZE 160
+
+struct enrollment {
+	uint8_t ak_public[ENROLLMENT_AK_PUBLIC_MAX];   /* TPM2B_PUBLIC as activated */
+	size_t ak_public_size;
+	uint8_t ak_name[AK_NAME_SIZE];
+	uint8_t ek_certificate_sha256[32];
+	bool has_counters;             /* false until the first trusted quote */
+	uint32_t reset_count;
+	uint32_t restart_count;
+};
+
+/* Returns 1 and fills `enrollment` if `ak_name` is enrolled in `directory`, 0 if it
+ * is not, -1 with `reason` if the record exists but cannot be read or is corrupt. */
+int enrollment_load(const char *directory, const uint8_t ak_name[AK_NAME_SIZE],
+		    struct enrollment *enrollment, char reason[ENROLLMENT_REASON_SIZE]);
+
+/* Creates `directory` if needed and writes the record. Returns 0, or -1 with
+ * `reason`. */
+int enrollment_store(const char *directory, const struct enrollment *enrollment,
+		     char reason[ENROLLMENT_REASON_SIZE]);
+
+#endif
