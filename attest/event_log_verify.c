@@ -144,6 +144,25 @@ static bool digest_allowed(const struct allowed_digests *allowed, const uint8_t 
 	return false;
 }
 
+/* A mismatch does not stop the check: the log's form is sound, and the operator
+ * should see every component that differs, not only the first. */
+static void note_mismatch(struct hv_log_verdict *verdict, const struct log_event *event,
+			  const char *label, const struct sbx_measurement_record *record)
+{
+	struct hv_log_mismatch *mismatch;
+
+	if (verdict->mismatch_count < HV_LOG_MISMATCHES_MAX) {
+		mismatch = &verdict->mismatches[verdict->mismatch_count++];
+		mismatch->event_index = event->index;
+		mismatch->pcr = event->pcr;
+		mismatch->component = record->tagged_event_id;
+		memcpy(mismatch->digest, record->payload.sha256, SBX_DIGEST_SIZE);
+	}
+	if (verdict->status == VERIFY_TRUSTED)
+		reject(verdict, VERIFY_UNTRUSTED, event, label,
+		       "component digest is not an allowed reference value");
+}
+
 static int check_event(const struct log_event *event, struct plan_progress *progress,
 		       const struct hv_log_expectations *expected, struct hv_log_verdict *verdict)
 {
@@ -191,12 +210,14 @@ static int check_event(const struct log_event *event, struct plan_progress *prog
 			return reject(verdict, VERIFY_MALFORMED, event, label,
 				      "identity key is not a 65-byte public key");
 		memcpy(verdict->identity_key_digest, record.payload.sha256, SBX_DIGEST_SIZE);
+		verdict->identity_key_seen = true;
 		progress->key_seen = true;
-	} else if (!digest_allowed(&expected->components[record.tagged_event_id -
-							SBX_COMPONENT_HYPERVISOR],
-				   record.payload.sha256)) {
-		return reject(verdict, VERIFY_UNTRUSTED, event, label,
-			      "component digest is not an allowed reference value");
+	} else {
+		const size_t component = record.tagged_event_id - SBX_COMPONENT_HYPERVISOR;
+
+		verdict->component_checked[component] = true;
+		if (!digest_allowed(&expected->components[component], record.payload.sha256))
+			note_mismatch(verdict, event, label, &record);
 	}
 	progress->position++;
 	return VERIFY_TRUSTED;
@@ -231,6 +252,7 @@ int hv_log_check(const uint8_t *log, size_t size, const struct hv_log_expectatio
 		return reject_log(verdict, &error);
 	}
 
+	/* check_event() returns a failure only for one that stops the check. */
 	while ((more = event_log_reader_next(&reader, &event, &error)) == 1)
 		if (check_event(&event, &progress, expected, verdict) != VERIFY_TRUSTED)
 			return verdict->status;
@@ -239,6 +261,6 @@ int hv_log_check(const uint8_t *log, size_t size, const struct hv_log_expectatio
 
 	if (progress.position < launch_plan_length)
 		return reject_missing(verdict, reader.next_index, &launch_plan[progress.position]);
-	verdict->status = VERIFY_TRUSTED;
-	return VERIFY_TRUSTED;
+	verdict->complete = true;
+	return verdict->status;
 }

@@ -43,7 +43,9 @@ static bool record(struct report_verdict *verdict, const char *name, bool ok,
 		   enum verify_status failure, const char *why)
 {
 	if (verdict->check_count < REPORT_CHECKS_MAX)
-		verdict->checks[verdict->check_count++] = (struct report_check){ name, ok };
+		verdict->checks[verdict->check_count++] = (struct report_check){
+			name, ok, ok ? VERIFY_TRUSTED : failure, ok ? NULL : why
+		};
 	if (!ok && verdict->status == VERIFY_TRUSTED) {
 		verdict->status = failure;
 		snprintf(verdict->reason, sizeof(verdict->reason), "%s: %s", name, why);

@@ -48,6 +48,9 @@ struct report_expectations {
 struct report_check {
 	const char *name;   /* static, e.g. "signature", "component.kernel", "pcr.18" */
 	bool ok;
+	/* When not ok: what the failure makes of the report, and why (static). */
+	enum verify_status status;
+	const char *why;
 };
 
 /* The checks made, in order. Checks of the report's form and signature stop at the
