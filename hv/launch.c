@@ -8,12 +8,14 @@
 
 struct launch_state launch;
 
-/* PCR 8 and 9 are GRUB's (commands and files, UEFI boots only): shown beside ours so
- * that a user can see whether the chain below the hypervisor was measured. */
+/* PCRs 0-7 are the firmware's and 8-9 GRUB's (commands and files, UEFI boots only):
+ * shown beside ours so that a user can see whether the chain below the hypervisor
+ * was measured, and so that a calibration boot (mk/calibrate-platform.sh) gives the
+ * reference machine's platform PCRs. One read per PCR: this runs once per boot. */
 static void report_pcrs(void)
 {
-	static const uint32_t reported[] = { 8, 9, SBX_PCR_HYPERVISOR, SBX_PCR_SECUREBOX,
-					     SBX_PCR_COMMODITY };
+	static const uint32_t reported[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, SBX_PCR_HYPERVISOR,
+					     SBX_PCR_SECUREBOX, SBX_PCR_COMMODITY };
 
 	for (size_t i = 0; i < sizeof(reported) / sizeof(reported[0]); i++) {
 		uint32_t pcr = reported[i];
