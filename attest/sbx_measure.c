@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elf_image.h"
+#include "component_digests.h"
 #include "event_log.h"
 #include "launch_plan.h"
 #include "sbx/service.h"
@@ -23,12 +23,6 @@
 
 #define EXIT_USAGE 2
 #define EXIT_INPUT 1
-#define MAX_INPUT_SIZE (1ul << 30)
-
-struct input_file {
-	uint8_t *data;
-	size_t size;
-};
 
 static void die(int code, const char *format, const char *detail)
 {
@@ -36,36 +30,6 @@ static void die(int code, const char *format, const char *detail)
 	fprintf(stderr, format, detail);
 	fprintf(stderr, "\n");
 	exit(code);
-}
-
-static struct input_file read_file(const char *path)
-{
-	struct input_file file = { NULL, 0 };
-	FILE *stream = fopen(path, "rb");
-	size_t capacity = 0;
-
-	if (!stream)
-		die(EXIT_INPUT, "cannot open %s", path);
-	for (;;) {
-		size_t got;
-
-		if (file.size == capacity) {
-			capacity = capacity ? capacity * 2 : 65536;
-			if (capacity > MAX_INPUT_SIZE)
-				die(EXIT_INPUT, "%s is larger than 1 GiB", path);
-			file.data = realloc(file.data, capacity);
-			if (!file.data)
-				die(EXIT_INPUT, "out of memory reading %s", path);
-		}
-		got = fread(file.data + file.size, 1, capacity - file.size, stream);
-		file.size += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(stream))
-		die(EXIT_INPUT, "error reading %s", path);
-	fclose(stream);
-	return file;
 }
 
 static void extend(uint8_t pcr[SHA256_DIGEST_SIZE], const uint8_t digest[SHA256_DIGEST_SIZE])
@@ -98,27 +62,19 @@ static int parse_hex(const char *text, uint8_t *out, size_t size)
 	return 0;
 }
 
-struct component_input {
-	enum sbx_component component;
-	const uint8_t *data;
-	size_t size;
-};
-
 int main(int argc, char **argv)
 {
 	const char *paths[5] = { 0 };
 	static const char *const options[5] = { "--hv", "--policy", "--securebox", "--kernel",
 						"--initrd" };
-	const char *cmdline = NULL, *event_log_path = NULL, *identity_hex = NULL, *error;
+	const char *cmdline = NULL, *event_log_path = NULL, *identity_hex = NULL;
 	uint8_t identity_key[SBX_PUBLIC_KEY_SIZE];
-	struct input_file files[5];
-	struct component_input components[7];
+	struct component_digests components;
+	char error[COMPONENT_ERROR_SIZE];
 	uint8_t pcrs[TPM2_PCR_COUNT][SHA256_DIGEST_SIZE];
 	static uint8_t log_buffer[65536];
 	struct tpm2_bank_list sha256_bank = { 1, { TPM2_ALG_SHA256 } };
 	struct event_log log;
-	const uint8_t *image;
-	size_t image_size;
 
 	for (int i = 1; i < argc; i += 2) {
 		int matched = 0;
@@ -151,21 +107,8 @@ int main(int argc, char **argv)
 
 	if (identity_hex && parse_hex(identity_hex, identity_key, sizeof(identity_key)))
 		die(EXIT_USAGE, "--identity-key needs %s", "130 hex digits (65 bytes)");
-	for (int o = 0; o < 5; o++)
-		files[o] = read_file(paths[o]);
-	if (elf_loaded_image(files[0].data, files[0].size, &image, &image_size, &error))
-		die(EXIT_INPUT, "hypervisor image: %s", error);
-
-	components[0] = (struct component_input){ SBX_COMPONENT_HYPERVISOR, image, image_size };
-	components[1] = (struct component_input){ SBX_COMPONENT_POLICY, files[1].data, files[1].size };
-	components[2] = (struct component_input){ SBX_COMPONENT_SECUREBOX, files[2].data,
-						  files[2].size };
-	components[3] = (struct component_input){ SBX_COMPONENT_KERNEL, files[3].data, files[3].size };
-	components[4] = (struct component_input){ SBX_COMPONENT_INITRD, files[4].data, files[4].size };
-	components[5] = (struct component_input){ SBX_COMPONENT_CMDLINE, (const uint8_t *)cmdline,
-						  strlen(cmdline) };
-	components[6] = (struct component_input){ SBX_COMPONENT_SECUREBOX_KEY, identity_key,
-						  identity_hex ? sizeof(identity_key) : 0 };
+	if (component_digests_compute(&components, paths, cmdline, error))
+		die(EXIT_INPUT, "%s", error);
 
 	memset(pcrs, LAUNCH_PCR_INITIAL_BYTE, sizeof(pcrs));
 	if (event_log_init(&log, log_buffer, sizeof(log_buffer), &sha256_bank) != EVENT_LOG_OK)
@@ -179,16 +122,21 @@ int main(int argc, char **argv)
 		struct tpm2_digest_list digests = { 1, { { TPM2_ALG_SHA256, SHA256_DIGEST_SIZE, { 0 } } } };
 
 		if (event->event_type == SBX_EV_EVENT_TAG) {
-			uint8_t component_digest[SHA256_DIGEST_SIZE];
-			const struct component_input *input = NULL;
+			if (event->component == SBX_COMPONENT_SECUREBOX_KEY) {
+				uint8_t key_digest[SHA256_DIGEST_SIZE];
 
-			for (int c = 0; c < 7; c++)
-				if (components[c].component == event->component)
-					input = &components[c];
-			if (input->component == SBX_COMPONENT_SECUREBOX_KEY && !identity_hex)
-				continue;
-			sha256(input->data, input->size, component_digest);
-			launch_record_build(&record, input->component, component_digest, input->size);
+				if (!identity_hex)
+					continue;
+				sha256(identity_key, sizeof(identity_key), key_digest);
+				launch_record_build(&record, event->component, key_digest,
+						    sizeof(identity_key));
+			} else {
+				const struct measured_component *input =
+					component_digests_find(&components, event->component);
+
+				launch_record_build(&record, input->component, input->sha256,
+						    input->size);
+			}
 			event_data = &record;
 			event_size = sizeof(record);
 		}
@@ -211,7 +159,6 @@ int main(int argc, char **argv)
 		if (!out || fwrite(log.buffer, 1, log.size, out) != log.size || fclose(out))
 			die(EXIT_INPUT, "cannot write %s", event_log_path);
 	}
-	for (int o = 0; o < 5; o++)
-		free(files[o].data);
+	component_digests_free(&components);
 	return 0;
 }
