@@ -1,0 +1,331 @@
+/* sbx-attest verify: live, with a fresh nonce sent to the agent, or offline over
+ * saved evidence files, one verdict per file. Only a live trusted verdict advances
+ * the AK's reset and restart counts: an offline file may be old. */
+#include "sbx_attest.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "agent_client.h"
+#include "attestation_verify.h"
+#include "enrollment.h"
+#include "evidence.h"
+#include "reference.h"
+
+struct verify_options {
+	struct attest_options common;
+	bool live;
+	const char *save;
+	char **files;
+	size_t file_count;
+	bool pin_nonce;
+	uint8_t nonce[SBX_NONCE_SIZE];
+};
+
+static int state_lookup(void *context, const uint8_t ak_name[AK_NAME_SIZE],
+			struct enrollment *enrollment, char reason[ENROLLMENT_REASON_SIZE])
+{
+	return enrollment_load(context, ak_name, enrollment, reason);
+}
+
+static uint64_t monotonic_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int parse_nonce(const char *text, uint8_t nonce[SBX_NONCE_SIZE])
+{
+	if (strlen(text) != 2 * SBX_NONCE_SIZE)
+		return -1;
+	for (size_t i = 0; i < SBX_NONCE_SIZE; i++) {
+		int high = hex_digit(text[2 * i]), low = hex_digit(text[2 * i + 1]);
+
+		if (high < 0 || low < 0)
+			return -1;
+		nonce[i] = (uint8_t)(high << 4 | low);
+	}
+	return 0;
+}
+
+static int copy_path(char target[PATH_MAX], const char *path)
+{
+	if (strlen(path) >= PATH_MAX)
+		return attest_print_error("usage", VERDICT_ERROR, "path too long: %s", path);
+	strcpy(target, path);
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct verify_options *options)
+{
+	static const struct option long_options[] = {
+		{ "agent", required_argument, NULL, 'a' },
+		{ "evidence", no_argument, NULL, 'e' },
+		{ "reference", required_argument, NULL, 'r' },
+		{ "state", required_argument, NULL, 's' },
+		{ "save", required_argument, NULL, 'o' },
+		{ "nonce", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char reason[VERDICT_REASON_SIZE];
+	bool offline = false;
+	int option, status = 0;
+
+	if (attest_defaults(&options->common, reason, sizeof(reason)))
+		return attest_print_error("usage", VERDICT_ERROR, "%s", reason);
+	opterr = 0;
+	while (!status && (option = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+		switch (option) {
+		case 'a':
+			options->live = true;
+			options->common.agent = optarg;
+			break;
+		case 'e':
+			offline = true;
+			break;
+		case 'r':
+			status = copy_path(options->common.reference, optarg);
+			break;
+		case 's':
+			status = copy_path(options->common.state, optarg);
+			break;
+		case 'o':
+			options->save = optarg;
+			break;
+		case 'n':
+			if (parse_nonce(optarg, options->nonce))
+				return attest_print_error("usage", VERDICT_ERROR,
+							  "--nonce needs 64 hex digits");
+			options->pin_nonce = true;
+			break;
+		default:
+			return attest_print_error("usage", VERDICT_ERROR,
+						  "verify: unknown option or missing value: %s",
+						  argv[optind - 1]);
+		}
+	}
+	if (status)
+		return status;
+	/* GNU getopt moves the evidence files, which follow --evidence, to the end. */
+	options->files = argv + optind;
+	options->file_count = (size_t)(argc - optind);
+	if (options->live == offline)
+		return attest_print_error("usage", VERDICT_ERROR,
+					  "verify: give either --agent or --evidence FILE...");
+	if (offline && options->file_count == 0)
+		return attest_print_error("usage", VERDICT_ERROR, "verify: --evidence needs files");
+	if (options->live && options->file_count)
+		return attest_print_error("usage", VERDICT_ERROR, "verify: unexpected argument %s",
+					  options->files[0]);
+	if (options->live && options->pin_nonce)
+		return attest_print_error("usage", VERDICT_ERROR,
+					  "verify: --nonce is for --evidence; live nonces are fresh");
+	if (offline && options->save)
+		return attest_print_error("usage", VERDICT_ERROR,
+					  "verify: --save is for --agent");
+	return 0;
+}
+
+/* A live trusted quote raises the recorded counts (they never go down: the
+ * verification already refused lower ones). */
+static void advance_counters(const struct verify_options *options,
+			     const struct attestation_result *result, struct verdict *verdict)
+{
+	struct enrollment record = result->enrollment;
+	char reason[ENROLLMENT_REASON_SIZE] = "";
+
+	record.has_counters = true;
+	record.reset_count = result->clock.reset_count;
+	record.restart_count = result->clock.restart_count;
+	if (enrollment_store(options->common.state, &record, reason))
+		verdict_fail(verdict, "enrollment.counters", VERDICT_ERROR,
+			     "cannot record the counts: %s", reason);
+	else
+		verdict_ok(verdict, "enrollment.counters");
+}
+
+static int save_response(const char *path, const char *response, size_t size, char *reason,
+			 size_t reason_size)
+{
+	FILE *file = fopen(path, "wb");
+	bool ok = file && fwrite(response, 1, size, file) == size && fputc('\n', file) != EOF;
+
+	if (file && fclose(file))
+		ok = false;
+	if (!ok)
+		snprintf(reason, reason_size, "cannot write %s: %s", path, strerror(errno));
+	return ok ? 0 : -1;
+}
+
+/* Verifies one evidence response line and prints the verdict. */
+static int verify_response(const struct verify_options *options,
+			   const struct reference *reference, const char *response, size_t size,
+			   struct attestation_input *input)
+{
+	char reason[EVIDENCE_REASON_SIZE] = "";
+	struct attestation_result result;
+	struct evidence evidence;
+	struct verdict verdict;
+	int status;
+
+	memset(&evidence, 0, sizeof(evidence));
+	if (evidence_parse(response, size, &evidence, reason)) {
+		evidence_free(&evidence);
+		verdict_init(&verdict);
+		verdict_fail(&verdict, "evidence", VERIFY_MALFORMED, "%s", reason);
+		return attest_print(&verdict);
+	}
+	input->evidence = &evidence;
+	input->reference = reference;
+	input->lookup = state_lookup;
+	input->lookup_context = (void *)options->common.state;
+	if (!input->live)
+		input->nonce = options->pin_nonce ? options->nonce : evidence.nonce;
+	status = attestation_verify(input, &verdict, &result);
+	if (input->live && status == VERIFY_TRUSTED && result.enrolled)
+		advance_counters(options, &result, &verdict);
+	evidence_free(&evidence);
+	return attest_print(&verdict);
+}
+
+static int verify_live(const struct verify_options *options, const struct reference *reference)
+{
+	uint8_t nonce[SBX_NONCE_SIZE];
+	char reason[AGENT_REASON_SIZE] = "", save_reason[VERDICT_REASON_SIZE];
+	mbedtls_ctr_drbg_context drbg;
+	struct attestation_input input = {
+		.nonce = nonce, .live = true, .time_limit_ms = ATTEST_TIME_LIMIT_MS,
+	};
+	char *request, *response;
+	size_t response_size;
+	int failed;
+
+	failed = attest_random_start(&drbg) ||
+		 mbedtls_ctr_drbg_random(&drbg, nonce, sizeof(nonce));
+	mbedtls_ctr_drbg_free(&drbg);
+	if (failed)
+		return attest_print_error("random", VERDICT_ERROR, "cannot draw a nonce");
+
+	request = evidence_request(nonce);
+	if (!request)
+		return attest_print_error("transport", VERDICT_ERROR, "out of memory");
+	input.issued_ms = monotonic_ms();
+	failed = agent_exchange(options->common.agent, request, ATTEST_AGENT_TIMEOUT_SECONDS,
+				&response, &response_size, reason);
+	input.received_ms = monotonic_ms();
+	free(request);
+	if (failed)
+		return attest_print_error("transport", VERDICT_ERROR, "%s", reason);
+
+	if (options->save && save_response(options->save, response, response_size, save_reason,
+					   sizeof(save_reason))) {
+		free(response);
+		return attest_print_error("save", VERDICT_ERROR, "%s", save_reason);
+	}
+	failed = verify_response(options, reference, response, response_size, &input);
+	free(response);
+	return failed;
+}
+
+/* Whole-file read, capped as the agent's responses are: a longer file is malformed
+ * evidence, as a longer response would be; other failures are the verifier's
+ * (`*failure` tells which). */
+static char *read_file(const char *path, size_t *size, int *failure, char *reason,
+		       size_t reason_size)
+{
+	FILE *file = fopen(path, "rb");
+	char *text;
+	size_t used;
+	bool ok = false;
+
+	*failure = VERDICT_ERROR;
+
+	if (!file) {
+		snprintf(reason, reason_size, "cannot open %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	text = malloc(ATTEST_RESPONSE_SIZE_MAX + 1);
+	used = text ? fread(text, 1, ATTEST_RESPONSE_SIZE_MAX + 1, file) : 0;
+	if (!text) {
+		snprintf(reason, reason_size, "out of memory");
+	} else if (ferror(file)) {
+		snprintf(reason, reason_size, "cannot read %s: %s", path, strerror(errno));
+	} else if (used > ATTEST_RESPONSE_SIZE_MAX) {
+		*failure = VERIFY_MALFORMED;
+		snprintf(reason, reason_size, "%s is larger than a response may be (%u bytes)",
+			 path, ATTEST_RESPONSE_SIZE_MAX);
+	} else {
+		ok = true;
+	}
+	fclose(file);
+	if (!ok) {
+		free(text);
+		return NULL;
+	}
+	*size = used;
+	return text;
+}
+
+static int verify_file(const struct verify_options *options, const struct reference *reference,
+		       const char *path)
+{
+	struct attestation_input input = { .live = false };
+	char reason[VERDICT_REASON_SIZE];
+	size_t size;
+	int status;
+	char *text = read_file(path, &size, &status, reason, sizeof(reason));
+
+	if (!text)
+		return attest_print_error("evidence.file", status, "%s", reason);
+	status = verify_response(options, reference, text, size, &input);
+	free(text);
+	return status;
+}
+
+int verify_command(int argc, char **argv)
+{
+	struct verify_options options = { .live = false };
+	char reason[REFERENCE_REASON_SIZE] = "";
+	struct reference *reference;
+	int status = parse_options(argc, argv, &options), worst = VERIFY_TRUSTED;
+
+	if (status)
+		return status;
+	/* Large (several tables of digests): on the heap, not the stack. */
+	reference = malloc(sizeof(*reference));
+	if (!reference)
+		return attest_print_error("reference", VERDICT_ERROR, "out of memory");
+	if (reference_load(options.common.reference, reference, reason)) {
+		free(reference);
+		return attest_print_error("reference", VERDICT_ERROR, "%s: %s",
+					  options.common.reference, reason);
+	}
+	if (options.live) {
+		worst = verify_live(&options, reference);
+	} else {
+		for (size_t i = 0; i < options.file_count; i++) {
+			status = verify_file(&options, reference, options.files[i]);
+			if (status > worst)
+				worst = status;
+		}
+	}
+	free(reference);
+	return worst;
+}
