@@ -59,11 +59,12 @@ static int check_identity(struct enrolment *e)
 	if (exchange(e, identity_request(), &response, &response_size))
 		return -1;
 	status = identity_parse(response, response_size, &e->identity, reason);
+	if (status)
+		verdict_fail(e->verdict, "identity",
+			     attest_refused_response_status(response, response_size), "%s", reason);
 	free(response);
-	if (status) {
-		verdict_fail(e->verdict, "identity", VERIFY_MALFORMED, "%s", reason);
+	if (status)
 		return -1;
-	}
 	verdict_ok(e->verdict, "identity");
 
 	status = ek_public_parse(e->identity.ek_public.bytes, e->identity.ek_public.size, &e->ek,
@@ -123,8 +124,9 @@ static int check_activation(struct enrolment *e)
 		     &response_size))
 		return -1;
 	if (activation_parse(response, response_size, &activation, reason)) {
+		verdict_fail(e->verdict, "ak.activation",
+			     attest_refused_response_status(response, response_size), "%s", reason);
 		free(response);
-		verdict_fail(e->verdict, "ak.activation", VERIFY_MALFORMED, "%s", reason);
 		return -1;
 	}
 	free(response);

@@ -189,7 +189,8 @@ static int verify_response(const struct verify_options *options,
 	if (evidence_parse(response, size, &evidence, reason)) {
 		evidence_free(&evidence);
 		verdict_init(&verdict);
-		verdict_fail(&verdict, "evidence", VERIFY_MALFORMED, "%s", reason);
+		verdict_fail(&verdict, "evidence", attest_refused_response_status(response, size),
+			     "%s", reason);
 		return attest_print(&verdict);
 	}
 	input->evidence = &evidence;
