@@ -6,7 +6,8 @@ FUZZ_CC     := clang
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Iinclude -Ihv -Ipolicy
 FUZZERS     := $(BUILD)/fuzz/fuzz_multiboot2 $(BUILD)/fuzz/fuzz_policy \
-	$(BUILD)/fuzz/fuzz_securebox_request $(BUILD)/fuzz/fuzz_event_log
+	$(BUILD)/fuzz/fuzz_securebox_request $(BUILD)/fuzz/fuzz_event_log \
+	$(BUILD)/fuzz/fuzz_evidence $(BUILD)/fuzz/fuzz_reference
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS := 15
 
@@ -47,9 +48,26 @@ $(BUILD)/fuzz/fuzz_event_log: tests/fuzz/fuzz_event_log.c $(ATTEST_EVENT_LOG_SOU
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(ATTEST_MBEDTLS_CPPFLAGS) -o $@ $(filter %.c %.a,$^)
 
+# The verifier's input (attest/io.mk): the agent's messages and the reference file,
+# with json-c as Debian ships it (uninstrumented) and attest's mbedTLS for base64.
+include attest/io.mk
+FUZZ_ATTEST_IO_SOURCES := attest/json_strict.c attest/encoding.c
+
+$(BUILD)/fuzz/fuzz_evidence: tests/fuzz/fuzz_evidence.c attest/evidence.c \
+		$(FUZZ_ATTEST_IO_SOURCES) $(ATTEST_IO_HEADERS) $(BUILD)/attest/libmbedcrypto-attest.a
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(ATTEST_MBEDTLS_CPPFLAGS) -o $@ $(filter %.c %.a,$^) -ljson-c
+
+$(BUILD)/fuzz/fuzz_reference: tests/fuzz/fuzz_reference.c attest/reference.c \
+		$(FUZZ_ATTEST_IO_SOURCES) hv/launch_plan.c attest/report_verify.c \
+		$(ATTEST_IO_HEADERS) $(BUILD)/attest/libmbedcrypto-attest.a
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(ATTEST_MBEDTLS_CPPFLAGS) -o $@ $(filter %.c %.a,$^) -ljson-c
+
 # Seeds, valid inputs to start mutating from: the multiboot2 and securebox request
 # fuzzers have programs that write them, the policy fuzzer starts from the example
-# policies, the event log fuzzer from the unit tests' sbx-measure log.
+# policies, the event log fuzzer from the unit tests' sbx-measure log, the evidence
+# and reference fuzzers from the valid messages and file in tests/fuzz/seeds/.
 $(BUILD)/fuzz/%.seeds: tests/fuzz/%_seeds.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=gnu11 -g -O1 -Wall -Wextra -Werror -o $@ $<
@@ -61,6 +79,8 @@ fuzz-seeds: $(BUILD)/fuzz/fuzz_multiboot2.seeds $(BUILD)/fuzz/fuzz_securebox_req
 	$(BUILD)/fuzz/fuzz_securebox_request.seeds $(BUILD)/fuzz/fuzz_securebox_request.corpus
 	cp policy/*.pol $(BUILD)/fuzz/fuzz_policy.corpus/
 	cp tests/unit/fixtures/hv_event_log.bin $(BUILD)/fuzz/fuzz_event_log.corpus/
+	cp tests/fuzz/seeds/evidence/* $(BUILD)/fuzz/fuzz_evidence.corpus/
+	cp tests/fuzz/seeds/reference/* $(BUILD)/fuzz/fuzz_reference.corpus/
 
 # The corpora stay under build/, so each run starts where the last one stopped.
 # $(1): seconds per fuzzer.
