@@ -29,6 +29,30 @@
 #define MBEDTLS_MD_C
 #define MBEDTLS_OID_C
 
+/* The identity half (ek_public.c, ek_certificate.c, make_credential.c). EK
+ * certificates: X.509 parsing with public keys, PEM files for the pinned CA, and
+ * the clock, so that every certificate's validity period is checked. */
+#define MBEDTLS_X509_USE_C
+#define MBEDTLS_X509_CRT_PARSE_C
+#define MBEDTLS_PK_C
+#define MBEDTLS_PK_PARSE_C
+#define MBEDTLS_PEM_PARSE_C
+#define MBEDTLS_FS_IO
+#define MBEDTLS_HAVE_TIME
+#define MBEDTLS_HAVE_TIME_DATE
+/* Key usage checks: keyCertSign on every issuer of the chain, keyEncipherment and
+ * the EK certificate purpose on the EK certificate. */
+#define MBEDTLS_X509_CHECK_KEY_USAGE
+#define MBEDTLS_X509_CHECK_EXTENDED_KEY_USAGE
+
+/* MakeCredential: the seed goes to the EK with RSA-OAEP, the credential is
+ * encrypted with AES-128-CFB and authenticated with HMAC-SHA-256 (MD_C). */
+#define MBEDTLS_PKCS1_V21
+#define MBEDTLS_CIPHER_MODE_CFB
+
+/* PEM needs it, and the client decodes the agent's base64 fields with it. */
+#define MBEDTLS_BASE64_C
+
 #include "mbedtls/check_config.h"
 
 #endif

@@ -30,16 +30,20 @@ struct ek_public {
 int ek_public_parse(const uint8_t *bytes, size_t size, struct ek_public *ek,
 		    const char **reason);
 
-/* Checks `der`, an EK certificate: it parses as X.509 v3, chains through the
- * certificates in `chain_pem_path` (untrusted intermediates; NULL for none) to the
- * single root in `root_pem_path`, is valid now (and so is every certificate of the
- * chain), allows keyEncipherment, and certifies exactly `ek`'s RSA key. TPM EK
- * certificates carry TCG extensions and an empty subject: those are accepted.
- * Returns an enum verify_status: VERIFY_MALFORMED if it does not parse,
- * VERIFY_CRYPTO_FAILURE if a signature of the chain fails, VERIFY_UNTRUSTED
- * otherwise (unknown issuer, dates, key usage, another key); or -1 if a pinned file
- * cannot be read (a usage error). `reason` receives a message of at most
- * `reason_size` bytes. */
+/* Checks `der`, an EK certificate: it parses as X.509 v3 with nothing after it,
+ * chains through the certificates in `chain_pem_path` (untrusted intermediates; NULL
+ * for none) to the single root in `root_pem_path`, every certificate of that path
+ * (root included) is valid now, it is no CA, it has a keyUsage that allows
+ * keyEncipherment and, if it names extended key usages, tcg-kp-EKCertificate, and
+ * it certifies exactly `ek`'s RSA key. The TCG parts of swtpm's EK certificates (a
+ * critical subjectAltName with a directoryName, subjectDirectoryAttributes) are
+ * accepted; an unknown critical extension is not. Returns an enum verify_status:
+ * VERIFY_MALFORMED if it does not parse, VERIFY_CRYPTO_FAILURE if a signature of
+ * the chain fails (the issuer found by name and key identifier, its key not
+ * verifying), VERIFY_UNTRUSTED otherwise (unknown issuer, dates, key usage, another
+ * key); or -1 if a pinned file cannot be read or holds no PEM certificates, or the
+ * root path or `ek` is NULL (a usage error). `reason` (NULL if reason_size is 0)
+ * receives a message of at most `reason_size` bytes, "" when trusted. */
 int ek_certificate_check(const uint8_t *der, size_t der_size, const char *root_pem_path,
 			 const char *chain_pem_path, const struct ek_public *ek, char *reason,
 			 size_t reason_size);
@@ -48,9 +52,12 @@ int ek_certificate_check(const uint8_t *der, size_t der_size, const char *root_p
  * the object Name `ak_name` (nameAlg SHA-256, 34 bytes): a random seed encrypted to
  * the EK with RSA-OAEP (SHA-256, label "IDENTITY\0"), the credential encrypted with
  * AES-128-CFB under KDFa(seed, "STORAGE", name) and integrity-protected with an HMAC
- * under KDFa(seed, "INTEGRITY"). `random` (an mbedTLS f_rng) supplies the seed.
- * Writes a marshalled TPM2B_ID_OBJECT and TPM2B_ENCRYPTED_SECRET, size prefixes
- * included, as TPM2_ActivateCredential takes them. Returns 0, or -1 with `*reason`. */
+ * under KDFa(seed, "INTEGRITY"). `random` (an mbedTLS f_rng) supplies the seed and
+ * OAEP's randomness. The credential is 1 to 32 bytes: a TPM refuses one longer than
+ * its EK's nameAlg digest. Writes a marshalled TPM2B_ID_OBJECT (70 bytes for a
+ * 32-byte credential) and TPM2B_ENCRYPTED_SECRET (258 bytes), size prefixes
+ * included, as TPM2_ActivateCredential takes them. Returns 0, or -1 with `*reason`
+ * (`reason` may be NULL) and both sizes 0. */
 int make_credential(const struct ek_public *ek, const uint8_t ak_name[EK_NAME_SIZE],
 		    const uint8_t *credential, size_t credential_size,
 		    int (*random)(void *context, unsigned char *out, size_t size),
