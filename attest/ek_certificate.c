@@ -156,7 +156,8 @@ static const mbedtls_x509_crt *find_issuer(const mbedtls_x509_crt *child,
 	mbedtls_x509_buf authority, subject;
 	bool has_authority = authority_key_id(child, &authority);
 
-	for (const mbedtls_x509_crt *candidate = candidates; candidate; candidate = candidate->next) {
+	for (const mbedtls_x509_crt *candidate = candidates; candidate;
+	     candidate = candidate->next) {
 		if (candidate == child || !same_buffer(&child->issuer_raw, &candidate->subject_raw))
 			continue;
 		if (has_authority && subject_key_id(candidate, &subject) &&
@@ -186,6 +187,8 @@ static bool signed_by(const mbedtls_x509_crt *child, const mbedtls_x509_crt *iss
 static int explain_untrusted(const mbedtls_x509_crt *leaf, const mbedtls_x509_crt *root,
 			     struct check_context *context)
 {
+	static const char unknown_issuer[] =
+		"ek_certificate.issuer: the chain does not lead to the pinned root";
 	const mbedtls_x509_crt *child = leaf;
 
 	for (int depth = 0; depth < PATH_LENGTH_MAX; depth++) {
@@ -198,20 +201,18 @@ static int explain_untrusted(const mbedtls_x509_crt *leaf, const mbedtls_x509_cr
 		if (!issuer && find_issuer(child, root))
 			issuer = root;
 		if (!issuer)
-			return fail(context, VERIFY_UNTRUSTED,
-				    "ek_certificate.issuer: the chain does not lead to the pinned root");
+			return fail(context, VERIFY_UNTRUSTED, "%s", unknown_issuer);
 		if (!signed_by(child, issuer))
 			return fail(context, VERIFY_CRYPTO_FAILURE,
-				    "ek_certificate.signature: a certificate of the chain fails its "
-				    "issuer's signature check");
+				    "ek_certificate.signature: a certificate of the chain "
+				    "fails its issuer's signature check");
 		if (issuer == root)
 			return fail(context, VERIFY_UNTRUSTED,
-				    "ek_certificate.chain: the signatures hold, but an issuer may not "
-				    "issue certificates (CA, keyCertSign, path length)");
+				    "ek_certificate.chain: the signatures hold, but an issuer "
+				    "may not issue certificates (CA, keyCertSign, path length)");
 		child = issuer;
 	}
-	return fail(context, VERIFY_UNTRUSTED,
-		    "ek_certificate.issuer: the chain does not lead to the pinned root");
+	return fail(context, VERIFY_UNTRUSTED, "%s", unknown_issuer);
 }
 
 static int check_chain(mbedtls_x509_crt *leaf, mbedtls_x509_crt *root,
@@ -230,8 +231,8 @@ static int check_chain(mbedtls_x509_crt *leaf, mbedtls_x509_crt *root,
 			    "ek_certificate.dates: a certificate of the chain is %s",
 			    flags & MBEDTLS_X509_BADCERT_EXPIRED ? "expired" : "not yet valid");
 	if (flags == 0)
-		return fail(context, VERIFY_UNTRUSTED, "ek_certificate.chain: mbedTLS error -0x%04x",
-			    (unsigned int)-result);
+		return fail(context, VERIFY_UNTRUSTED,
+			    "ek_certificate.chain: mbedTLS error -0x%04x", (unsigned int)-result);
 	/* Algorithms outside mbedTLS's default profile, CA key usage, and the like. */
 	if (mbedtls_x509_crt_verify_info(info, sizeof(info), "", flags) < 0)
 		info[0] = '\0';
@@ -326,7 +327,8 @@ int ek_certificate_check(const uint8_t *der, size_t der_size, const char *root_p
 
 	status = load_pinned(&root, root_pem_path, "root", &context);
 	if (status == 0 && root.next)
-		status = fail(&context, -1, "ek_certificate.root: %s holds more than one certificate",
+		status = fail(&context, -1,
+			      "ek_certificate.root: %s holds more than one certificate",
 			      root_pem_path);
 	if (status == 0 && chain_pem_path)
 		status = load_pinned(&intermediates, chain_pem_path, "chain", &context);

@@ -73,7 +73,8 @@ int main(int argc, char **argv)
 			argv[0]);
 		return 1;
 	}
-	if (read_file(argv[1], ek_bytes, &ek_size) != 0 || read_file(argv[2], name, &name_size) != 0 ||
+	if (read_file(argv[1], ek_bytes, &ek_size) != 0 ||
+	    read_file(argv[2], name, &name_size) != 0 ||
 	    read_file(argv[3], credential, &credential_size) != 0)
 		return 1;
 	if (ek_public_parse(ek_bytes, ek_size, &ek, &reason) != 0) {
@@ -89,7 +90,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "make_credential: %s\n", reason);
 		return 1;
 	}
-	if (write_file(argv[4], blob, blob_size) != 0 || write_file(argv[5], secret, secret_size) != 0)
+	if (write_file(argv[4], blob, blob_size) != 0 ||
+	    write_file(argv[5], secret, secret_size) != 0)
 		return 1;
 	return 0;
 }

@@ -473,7 +473,8 @@ static void test_certificate_checks_dates(void **state)
 {
 	(void)state;
 	assert_int_equal(check_certificate_file("ek_expired_cert.der"), VERIFY_UNTRUSTED);
-	assert_string_equal(reason_text, "ek_certificate.dates: a certificate of the chain is expired");
+	assert_string_equal(reason_text,
+			    "ek_certificate.dates: a certificate of the chain is expired");
 	assert_int_equal(check_certificate_file("ek_future_cert.der"), VERIFY_UNTRUSTED);
 	assert_string_equal(reason_text,
 			    "ek_certificate.dates: a certificate of the chain is not yet valid");
