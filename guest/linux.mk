@@ -40,6 +40,22 @@ $(SBXCTL): $(SBXCTL_SOURCES) guest/sbxctl/sbxctl.h guest/driver/sbx_ioctl.h \
 	$(HOST_CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -Iinclude -Iguest/driver \
 		$(SBXCTL_SOURCES) -o $@
 
+# sbx-agent (guest/agent/): the attestation agent, linked dynamically against
+# tpm2-tss, json-c and libcrypto (tpm2-tss has no static libraries in Debian).
+SBX_AGENT := $(BUILD)/sbx-agent
+SBX_AGENT_SOURCES := $(wildcard guest/agent/*.c)
+$(SBX_AGENT): $(SBX_AGENT_SOURCES) guest/agent/agent.h guest/driver/sbx_ioctl.h \
+		include/sbx/hypercall.h include/sbx/service.h include/sbx/status_names.h
+	$(HOST_CC) -std=gnu11 -O2 -Wall -Wextra -Werror -Iinclude -Iguest/driver \
+		$(SBX_AGENT_SOURCES) -o $@ -ltss2-esys -ltss2-mu -ltss2-rc -ltss2-tctildr \
+		-ljson-c -lcrypto
+
+# The stock kernel's e1000 driver (QEMU's default NIC), for the agent's network.
+# $(wildcard) resolves only once the kernel is unpacked: the rule depends on the
+# kernel so that the path exists when it runs.
+LINUX_E1000_KO = $(firstword $(wildcard \
+	$(BUILD)/linux/unpacked/lib/modules/*/kernel/drivers/net/ethernet/intel/e1000/e1000.ko))
+
 # More modules for the initramfs's /lib/modules (init loads only sbx.ko), e.g. the
 # attack module of tests/linux_attacks/.
 LINUX_EXTRA_MODULES ?=
@@ -48,9 +64,13 @@ LINUX_EXTRA_MODULES ?=
 INITRAMFS_TPM2 := --program /usr/bin/tpm2 --library libtss2-tcti-device.so.0
 
 $(INITRAMFS): guest/initramfs/mkinitramfs.sh guest/initramfs/init guest/initramfs/profile \
-		guest/initramfs/selftest $(SBX_KO) $(SBXCTL) $(LINUX_EXTRA_MODULES)
-	sh guest/initramfs/mkinitramfs.sh $@ --module $(SBX_KO) \
-		$(addprefix --module ,$(LINUX_EXTRA_MODULES)) --program $(SBXCTL) $(INITRAMFS_TPM2)
+		guest/initramfs/selftest $(SBX_KO) $(SBXCTL) $(SBX_AGENT) $(LINUX_EXTRA_MODULES) \
+		| $(LINUX_KERNEL)
+	e1000=$(LINUX_E1000_KO) && test -n "$$e1000" || \
+		{ echo "no e1000.ko under $(BUILD)/linux/unpacked" >&2; exit 1; } && \
+	sh guest/initramfs/mkinitramfs.sh $@ --module $(SBX_KO) --module "$$e1000" \
+		$(addprefix --module ,$(LINUX_EXTRA_MODULES)) --program $(SBXCTL) \
+		--program $(SBX_AGENT) $(INITRAMFS_TPM2)
 
 LINUX_ISO_INPUTS := $(BUILD)/hv.elf policy/default.pol $(BUILD)/securebox.elf \
 	$(LINUX_KERNEL) $(INITRAMFS) grub/mkiso.sh grub/grub.cfg.in
