@@ -1,6 +1,6 @@
 /* json-c with the holes closed: it keeps the last of two members of the same name,
- * accepts single-quoted strings even in strict mode, and stops at the end of the
- * first value. Duplicates are found by counting: in valid JSON every ':' outside a
+ * accepts some non-JSON even in strict mode, and stops at the end of the first
+ * value. Duplicates are found by counting: in valid JSON every ':' outside a
  * string separates one member's name from its value, so a text with more colons
  * than its parsed objects have members repeated a name. */
 #include "json_strict.h"
@@ -26,27 +26,36 @@ static int fail(char *reason, size_t reason_size, const char *format, ...)
 	return -1;
 }
 
-/* Colons outside strings, or -1 if a single quote appears outside one. */
-static long text_member_count(const char *text, size_t size)
+/* Counts the colons outside strings into `*colons`, and refuses what json-c's strict
+ * mode lets through: single-quoted strings, raw control characters inside strings
+ * (RFC 8259 wants them escaped), and \u0000, which json-c cuts a member name at, so
+ * that "nonce\u0000x" would be read as "nonce". Returns NULL, or why the text is
+ * refused. */
+static const char *text_scan(const char *text, size_t size, long *colons)
 {
 	bool in_string = false;
-	long colons = 0;
 
+	*colons = 0;
 	for (size_t i = 0; i < size; i++) {
 		if (in_string) {
-			if (text[i] == '\\')
-				i++;
-			else if (text[i] == '"')
+			if ((unsigned char)text[i] < 0x20)
+				return "a control character inside a string";
+			if (text[i] == '"')
 				in_string = false;
+			if (text[i] != '\\')
+				continue;
+			if (size - i > 5 && memcmp(text + i + 1, "u0000", 5) == 0)
+				return "\\u0000 inside a string";
+			i++;
 		} else if (text[i] == '"') {
 			in_string = true;
 		} else if (text[i] == ':') {
-			colons++;
+			(*colons)++;
 		} else if (text[i] == '\'') {
-			return -1;
+			return "a single-quoted string";
 		}
 	}
-	return colons;
+	return NULL;
 }
 
 static long parsed_member_count(struct json_object *value)
@@ -71,6 +80,7 @@ struct json_object *json_strict_parse(const char *text, size_t size, char *reaso
 	struct json_tokener *tokener;
 	struct json_object *object;
 	enum json_tokener_error error;
+	const char *why;
 	long text_members;
 
 	if (size > 0 && text[size - 1] == '\n')
@@ -102,9 +112,9 @@ struct json_object *json_strict_parse(const char *text, size_t size, char *reaso
 		fail(reason, reason_size, "not one JSON object");
 		goto rejected;
 	}
-	text_members = text_member_count(text, size);
-	if (text_members < 0) {
-		fail(reason, reason_size, "not JSON: a single-quoted string");
+	why = text_scan(text, size, &text_members);
+	if (why) {
+		fail(reason, reason_size, "not JSON: %s", why);
 		goto rejected;
 	}
 	if (text_members != parsed_member_count(object)) {

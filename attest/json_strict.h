@@ -15,8 +15,9 @@
 
 /* Parses `text` as exactly one JSON object: '{' first, '}' last or followed by one
  * final '\n', valid UTF-8, no duplicate member names (json-c would keep the last),
- * no single-quoted strings (json-c's strict mode still takes them). Returns the
- * object, to be released with json_object_put(), or NULL with `reason`. */
+ * none of what json-c's strict mode still takes (single-quoted strings, raw control
+ * characters in strings), no \u0000. Returns the object, to be released with
+ * json_object_put(), or NULL with `reason`. */
 struct json_object *json_strict_parse(const char *text, size_t size, char *reason,
 				      size_t reason_size);
 
