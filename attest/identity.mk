@@ -6,11 +6,6 @@
 ATTEST_IDENTITY_SOURCES := attest/ek_public.c attest/ek_certificate.c \
 	attest/make_credential.c attest/kdfa.c
 
-# The AK's and the EK's public areas are read by one reader. It belongs with
-# ak_public.c in ATTEST_QUOTE_SOURCES (attest/tools.mk), which this file extends so
-# that every user of that list keeps linking.
-ATTEST_QUOTE_SOURCES += attest/tpm_public_reader.c
-
 # X.509 with PEM files and public keys for the EK certificate; RSA-OAEP, AES-CFB and
 # HMAC need no module beyond those already archived (rsa, aes, md).
 ATTEST_MBEDTLS_IDENTITY_MODULES := x509 x509_crt pk pk_wrap pkparse pem base64

@@ -288,7 +288,7 @@ static int run_key_signature(const struct options *options)
 {
 	uint8_t public_key[SBX_PUBLIC_KEY_SIZE], label[SBX_KEY_LABEL_SIZE], digest[SBX_DIGEST_SIZE];
 	const size_t hex_digits = options->signature_hex ? strlen(options->signature_hex) : 0;
-	struct report_check check = { "key_signature", false };
+	struct report_check check = { .name = "key_signature", .ok = false };
 	uint32_t usage;
 	uint8_t *der;
 	int status;

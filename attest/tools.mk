@@ -62,4 +62,4 @@ $(ATTEST_MBEDTLS_RSA_OBJECTS): $(BUILD)/attest/mbedtls/%.o: $(MBEDTLS_SRC)/libra
 
 $(BUILD)/attest/libmbedcrypto-attest.a: $(ATTEST_MBEDTLS_RSA_OBJECTS)
 
-ATTEST_QUOTE_SOURCES := attest/ak_public.c attest/quote_verify.c
+ATTEST_QUOTE_SOURCES := attest/ak_public.c attest/quote_verify.c attest/tpm_public_reader.c
