@@ -98,6 +98,10 @@ struct json_object *json_strict_parse(const char *text, size_t size, char *reaso
 	json_tokener_set_flags(tokener, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	object = json_tokener_parse_ex(tokener, text, (int)size);
 	error = json_tokener_get_error(tokener);
+	if (error == json_tokener_continue) {
+		fail(reason, reason_size, "not JSON: the text ends inside the object");
+		goto rejected;
+	}
 	if (!object || error != json_tokener_success) {
 		fail(reason, reason_size, "not JSON: %s at byte %zu", json_tokener_error_desc(error),
 		     json_tokener_get_parse_end(tokener));

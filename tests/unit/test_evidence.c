@@ -235,6 +235,7 @@ static void test_not_json_is_refused(void **state)
 	expect_text_refused("[1]", 3, "not one JSON object");
 	expect_text_refused(" {}", 3, "not one JSON object");
 	expect_text_refused("{\"sbx_attest\":1,}", 17, "not JSON");
+	expect_text_refused("{\"a\":{\"b\":1}", 12, "not JSON: the text ends inside the object");
 	expect_text_refused("{\"sbx_attest\":1", 15, "not one JSON object");
 	expect_text_refused("{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":1}}}}}", 31, "not JSON");
 	expect_text_refused("{\"a\":\"\xff\"}", 9, "not JSON");
