@@ -98,7 +98,8 @@ int hv_log_read(struct buffer *log, char error[AGENT_ERROR_SIZE])
 			      error))
 			goto failed;
 		total = call.log_size;
-		if (total > AGENT_LOG_MAX || call.copied > sizeof(chunk) ||
+		/* The log only grows, and only the hypervisor says how far. */
+		if (total > AGENT_LOG_MAX || total < log->size || call.copied > sizeof(chunk) ||
 		    call.copied > total - log->size || (!call.copied && log->size < total)) {
 			snprintf(error, AGENT_ERROR_SIZE, "SBX_HC_EVENT_LOG_READ: %u bytes at "
 				 "offset %zu of a %u-byte log", call.copied, log->size, total);

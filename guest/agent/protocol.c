@@ -79,25 +79,13 @@ static int add_base64(struct json_object *object, const char *name, const struct
 	return 0;
 }
 
-/* The fields each request may carry besides "sbx_attest" and "request". */
+/* Each request, the fields it may carry besides "sbx_attest" and "request", and
+ * what answers it. */
 struct request_kind {
 	const char *name;
 	const char *fields[2];
+	char *(*respond)(struct agent_tpm *tpm, struct json_object *request);
 };
-
-static const struct request_kind request_kinds[] = {
-	{ "identity", { NULL, NULL } },
-	{ "activate", { "credential_blob", "secret" } },
-	{ "evidence", { "nonce", NULL } },
-};
-
-static const struct request_kind *find_kind(const char *name)
-{
-	for (size_t i = 0; i < sizeof(request_kinds) / sizeof(request_kinds[0]); i++)
-		if (!strcmp(request_kinds[i].name, name))
-			return &request_kinds[i];
-	return NULL;
-}
 
 /* Every key must be a known one; the contract refuses a field it does not list. */
 static const char *unknown_field(struct json_object *request, const struct request_kind *kind)
@@ -148,10 +136,11 @@ static int nonce_decode(const char *hex, size_t length, uint8_t nonce[SBX_NONCE_
 	return 0;
 }
 
-static char *identity_response(struct agent_tpm *tpm)
+static char *identity_response(struct agent_tpm *tpm, struct json_object *request)
 {
 	struct json_object *response;
 
+	(void)request;   /* it has no fields beyond the version and its name */
 	if (!tpm->ek_certificate.size)
 		return protocol_error(tpm->ek_certificate_missing);
 	response = response_new("identity");
@@ -171,6 +160,7 @@ static char *activate_response(struct agent_tpm *tpm, struct json_object *reques
 	struct json_object *response;
 	const char *text;
 	size_t length;
+	int status;
 
 	text = string_field(request, "credential_blob", &length);
 	if (!text || base64_decode(text, length, &blob))
@@ -180,10 +170,10 @@ static char *activate_response(struct agent_tpm *tpm, struct json_object *reques
 		buffer_free(&blob);
 		return protocol_error("secret must be a string of strict base64");
 	}
-	length = tpm_activate(tpm, &blob, &secret, &credential, error);
+	status = tpm_activate(tpm, &blob, &secret, &credential, error);
 	buffer_free(&blob);
 	buffer_free(&secret);
-	if (length)
+	if (status)
 		return protocol_error(error);
 	response = response_new("activate");
 	if (!response || add_base64(response, "credential", &credential)) {
@@ -259,6 +249,21 @@ static char *evidence_response(struct agent_tpm *tpm, struct json_object *reques
 	return response ? response_line(response) : protocol_error("out of memory");
 }
 
+/* The requests attest/README.md lists. */
+static const struct request_kind request_kinds[] = {
+	{ "identity", { NULL, NULL }, identity_response },
+	{ "activate", { "credential_blob", "secret" }, activate_response },
+	{ "evidence", { "nonce", NULL }, evidence_response },
+};
+
+static const struct request_kind *find_kind(const char *name)
+{
+	for (size_t i = 0; i < sizeof(request_kinds) / sizeof(request_kinds[0]); i++)
+		if (!strcmp(request_kinds[i].name, name))
+			return &request_kinds[i];
+	return NULL;
+}
+
 static struct json_object *parse_request(const char *text, size_t length,
 					 char error[AGENT_ERROR_SIZE])
 {
@@ -326,11 +331,7 @@ static char *dispatch(struct agent_tpm *tpm, struct json_object *request)
 	if (unknown)
 		return error_response("unknown field \"%.64s\" in the %s request", unknown,
 				      kind->name);
-	if (kind == &request_kinds[0])
-		return identity_response(tpm);
-	if (kind == &request_kinds[1])
-		return activate_response(tpm, request);
-	return evidence_response(tpm, request);
+	return kind->respond(tpm, request);
 }
 
 char *protocol_handle(struct agent_tpm *tpm, const char *text, size_t length)

@@ -317,6 +317,13 @@ def test_silent_client_times_out_and_others_are_served(machine):
     assert "within 10 s" in response(silent_answer)["error"]
 
 
+def test_tpm2_tools_in_the_shell_share_the_tpm_with_the_agent(machine, identity):
+    out = machine.run("tpm2_pcrread sha256:17,18,19", 60)
+    assert len(re.findall(r"^\s*1[789]\s*: 0x[0-9A-F]{64}$", out, re.MULTILINE)) == 3, out
+    message = request(machine, {"request": "identity"})
+    assert base64.b64decode(message["ak_public"]) == identity["ak_public"].read_bytes()
+
+
 def test_agent_still_serves_after_everything(machine):
     # Module order puts this last: every bad client above has had its turn.
     assert request(machine, {"request": "identity"})["response"] == "identity"
