@@ -19,25 +19,26 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 ca="$root/build/tpm-ca"
 mkdir -p "$ca"
 
+# One run at a time: the first creates the CA, and the serial number file must
+# not be shared by two runs at once.
+exec 9> "$ca/.lock"
+flock -w 60 9 || { echo "provision-tpm: $ca/.lock held for 60 s" >&2; exit 1; }
+
 # swtpm_localca names its files after the localca.conf entries; the root is
 # written beside them as swtpm-localca-rootca-*.pem.
-cat > "$ca/localca.conf.tmp" <<EOF
+cat > "$ca/localca.conf" <<EOF
 statedir = $ca
 signingkey = $ca/signkey.pem
 issuercert = $ca/issuercert.pem
 certserial = $ca/certserial
 EOF
-cat > "$ca/swtpm_setup.conf.tmp" <<EOF
+cat > "$ca/swtpm_setup.conf" <<EOF
 create_certs_tool= /usr/bin/swtpm_localca
 create_certs_tool_config = $ca/localca.conf
 create_certs_tool_options = /etc/swtpm-localca.options
 active_pcr_banks = sha256
 EOF
 
-exec 9> "$ca/.lock"
-flock -w 60 9 || { echo "provision-tpm: $ca/.lock held for 60 s" >&2; exit 1; }
-mv "$ca/localca.conf.tmp" "$ca/localca.conf"
-mv "$ca/swtpm_setup.conf.tmp" "$ca/swtpm_setup.conf"
 # swtpm_setup reads XDG_CONFIG_HOME for its defaults; point it at our directory so
 # that no user configuration leaks in.
 XDG_CONFIG_HOME="$ca" swtpm_setup --tpm2 --tpmstate "$state" --create-ek-cert \
