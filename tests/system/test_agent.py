@@ -328,3 +328,18 @@ def test_agent_still_serves_after_everything(machine):
     # Module order puts this last: every bad client above has had its turn.
     assert request(machine, {"request": "identity"})["response"] == "identity"
     assert re.search(r"^\d+$", machine.run("pidof sbx-agent", 30).strip())
+
+
+def test_unprovisioned_tpm_names_the_missing_ek_certificate():
+    """A TPM without an EK certificate: the agent still serves, but identity and
+    evidence say which certificate is missing (the contract has no evidence
+    without one)."""
+    with Machine(BUILD / "sbx-linux.iso", agent_port=free_port()) as bare:
+        bare.wait_for(r"sbx-agent: listening on port 7780", BOOT_TIMEOUT)
+        assert re.search(r"sbx-agent: no EK certificate: TPM NV index 0x01c00002",
+                         bare.serial())
+        for message in ({"request": "identity"},
+                        {"request": "evidence", "nonce": os.urandom(32).hex()}):
+            answer = request(bare, message)
+            assert answer["response"] == "error"
+            assert "EK certificate" in answer["error"] and "0x01c00002" in answer["error"]
