@@ -112,6 +112,8 @@ bench: deps
 	$(MAKE) $(BUILD)/sbx-bench.iso $(BUILD)/sbx-linux-bench.iso $(BUILD)/sbx-linux-bench-direct.iso
 	$(PYTHON) tests/bench/hypercall_round_trips.py
 	$(PYTHON) tests/bench/linux_boot.py
+	$(MAKE) all
+	$(PYTHON) tests/bench/attest_batch.py
 
 run: deps
 	$(MAKE) all

@@ -508,6 +508,21 @@ static void test_counters_going_down_are_untrusted(void **state)
 	}
 }
 
+/* Stored evidence predates the counts recorded since it was collected: offline, the
+ * comparison is skipped and says so, rather than refusing every older piece. */
+static void test_counters_are_compared_only_live(void **state)
+{
+	(void)state;
+	enrollment.has_counters = true;
+	enrollment.reset_count = 7;
+	enrollment.restart_count = 2;
+	config.reset_count = 6;
+	build();
+	input.live = false;
+	assert_int_equal(verify(), VERIFY_TRUSTED);
+	assert_check("quote.counters", CHECK_SKIPPED);
+}
+
 static void test_unsafe_clock_is_untrusted(void **state)
 {
 	(void)state;
@@ -623,6 +638,7 @@ int main(void)
 		TEST(test_other_ek_certificate_is_untrusted),
 		TEST(test_bad_ak_is_malformed),
 		TEST(test_counters_going_down_are_untrusted),
+		TEST(test_counters_are_compared_only_live),
 		TEST(test_unsafe_clock_is_untrusted),
 		TEST(test_foreign_qualified_signer_is_untrusted),
 		TEST(test_truncated_logs_are_malformed),
