@@ -89,6 +89,7 @@ all: $(ATTEST_TOOLS)
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 include $(wildcard tests/unit/*.mk)
 include tests/fuzz/fuzz.mk
+include tests/bench/bench.mk
 
 .SECONDEXPANSION:
 $(BUILD)/unit/%: tests/unit/%.c $$($$*_SOURCES) | $(MBEDTLS_OK)
@@ -112,7 +113,8 @@ bench: deps
 	$(MAKE) $(BUILD)/sbx-bench.iso $(BUILD)/sbx-linux-bench.iso $(BUILD)/sbx-linux-bench-direct.iso
 	$(PYTHON) tests/bench/hypercall_round_trips.py
 	$(PYTHON) tests/bench/linux_boot.py
-	$(MAKE) all
+	$(MAKE) all $(BUILD)/signature-cost
+	$(BUILD)/signature-cost tests/unit/fixtures
 	$(PYTHON) tests/bench/attest_batch.py
 
 run: deps
