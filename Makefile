@@ -125,6 +125,8 @@ clean:
 	rm -rf $(BUILD)/*-obj $(BUILD)/unit $(BUILD)/fuzz $(BUILD)/modules $(BUILD)/*.elf \
 		$(BUILD)/*.iso $(BUILD)/*.iso.log $(BUILD)/sbx-measure $(BUILD)/sbx-policy \
 		$(BUILD)/attest $(BUILD)/sbx-verify-report $(BUILD)/initramfs.cpio \
-		$(BUILD)/driver $(BUILD)/sbxctl
+		$(BUILD)/driver $(BUILD)/sbxctl $(BUILD)/sbx-agent $(BUILD)/sbx-attest \
+		$(BUILD)/sbx-reference $(BUILD)/reference.json $(BUILD)/platform-pcrs.txt \
+		$(BUILD)/signature-cost $(BUILD)/make-credential-driver
 
 -include $(shell find $(BUILD)/hv-obj $(BUILD)/unit -name '*.d' 2>/dev/null)
