@@ -15,19 +15,22 @@
 #define AK_RSA_DEFAULT_EXPONENT 65537
 #define SHA256_SIZE 32
 
-/* The attributes that make a key an AK a verifier can trust: its private part was
- * made in this TPM and never leaves it, and it signs only what the TPM itself
- * generated (restricted), so a quote cannot be forged with it. */
-static const struct {
-	TPMA_OBJECT bit;
-	const char *check;
-} required_attributes[] = {
-	{ TPMA_OBJECT_FIXEDTPM, "ak.attribute.fixedTPM" },
-	{ TPMA_OBJECT_FIXEDPARENT, "ak.attribute.fixedParent" },
-	{ TPMA_OBJECT_SENSITIVEDATAORIGIN, "ak.attribute.sensitiveDataOrigin" },
-	{ TPMA_OBJECT_RESTRICTED, "ak.attribute.restricted" },
-	{ TPMA_OBJECT_SIGN_ENCRYPT, "ak.attribute.sign" },
+/* The profile's attributes, exactly (attest/README.md): its private part was made
+ * in this TPM and never leaves it, and it signs only what the TPM itself generated
+ * (restricted), so a quote cannot be forged with it. A key that also decrypts could
+ * be made to sign chosen data (TPM2_RSA_Decrypt); any other bit is another profile. */
+static const struct tpm_attribute_rule profile_attributes[] = {
+	{ TPMA_OBJECT_FIXEDTPM, true, "ak.attribute.fixedTPM" },
+	{ TPMA_OBJECT_FIXEDPARENT, true, "ak.attribute.fixedParent" },
+	{ TPMA_OBJECT_SENSITIVEDATAORIGIN, true, "ak.attribute.sensitiveDataOrigin" },
+	{ TPMA_OBJECT_RESTRICTED, true, "ak.attribute.restricted" },
+	{ TPMA_OBJECT_SIGN_ENCRYPT, true, "ak.attribute.sign" },
+	{ TPMA_OBJECT_DECRYPT, false, "ak.attribute.decrypt" },
 };
+
+#define PROFILE_ATTRIBUTES                                                                 \
+	(TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT | TPMA_OBJECT_SENSITIVEDATAORIGIN | \
+	 TPMA_OBJECT_USERWITHAUTH | TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_SIGN_ENCRYPT)
 
 static int fail(int status, const char *check, const char **reason)
 {
@@ -36,12 +39,14 @@ static int fail(int status, const char *check, const char **reason)
 }
 
 /* Reads the TPMT_PUBLIC that follows the size prefix, up to its unique field. */
-static int parse_public_area(struct tpm_reader *reader, struct ak_public *ak, const char **reason)
+static int parse_public_area(struct tpm_reader *reader, void *key, const char **reason)
 {
+	struct ak_public *ak = key;
 	uint16_t type, name_algorithm, policy_size, symmetric, scheme, scheme_hash, key_bits;
 	uint16_t modulus_size;
 	uint32_t attributes, exponent;
 	const uint8_t *policy, *modulus;
+	int status;
 
 	if (!tpm_read_u16(reader, &type) || !tpm_read_u16(reader, &name_algorithm) ||
 	    !tpm_read_u32(reader, &attributes) || !tpm_read_u16(reader, &policy_size))
@@ -54,12 +59,14 @@ static int parse_public_area(struct tpm_reader *reader, struct ak_public *ak, co
 		return fail(VERIFY_UNTRUSTED, "ak.type", reason);
 	if (name_algorithm != TPM2_ALG_SHA256)
 		return fail(VERIFY_UNTRUSTED, "ak.name_algorithm", reason);
-	for (size_t i = 0; i < sizeof(required_attributes) / sizeof(required_attributes[0]); i++)
-		if (!(attributes & required_attributes[i].bit))
-			return fail(VERIFY_UNTRUSTED, required_attributes[i].check, reason);
-	/* A key that also decrypts could be made to sign chosen data (TPM2_RSA_Decrypt). */
-	if (attributes & TPMA_OBJECT_DECRYPT)
-		return fail(VERIFY_UNTRUSTED, "ak.attribute.decrypt", reason);
+	status = tpm_attributes_check(attributes, PROFILE_ATTRIBUTES, profile_attributes,
+				      sizeof(profile_attributes) / sizeof(profile_attributes[0]),
+				      "ak.attributes", reason);
+	if (status != VERIFY_TRUSTED)
+		return status;
+	/* The profile has none: a policy would be a second way to use the key. */
+	if (policy_size != 0)
+		return fail(VERIFY_UNTRUSTED, "ak.auth_policy", reason);
 
 	/* TPMS_RSA_PARMS. A signing key has no symmetric algorithm, and the fields that
 	 * would follow one are absent: anything else is an encoding error. */
@@ -88,27 +95,9 @@ static int parse_public_area(struct tpm_reader *reader, struct ak_public *ak, co
 int ak_public_parse(const uint8_t *bytes, size_t size, struct ak_public *ak,
 		    const char **reason)
 {
-	struct tpm_reader area;
-	int status;
+	static const struct tpm_public_checks checks = { "ak.size", "ak.trailing_bytes",
+							 "ak.name" };
 
-	memset(ak, 0, sizeof(*ak));
-	*reason = "";
-	if (!tpm_public_area_open(bytes, size, &area))
-		return fail(VERIFY_MALFORMED, "ak.size", reason);
-	status = parse_public_area(&area, ak, reason);
-	if (status != VERIFY_TRUSTED)
-		goto rejected;
-	if (area.offset != area.size) {
-		status = fail(VERIFY_MALFORMED, "ak.trailing_bytes", reason);
-		goto rejected;
-	}
-	if (!tpm_public_area_name(&area, ak->name)) {
-		status = fail(VERIFY_CRYPTO_FAILURE, "ak.name", reason);
-		goto rejected;
-	}
-	return VERIFY_TRUSTED;
-
-rejected:
-	memset(ak, 0, sizeof(*ak));
-	return status;
+	return tpm_public_parse(bytes, size, parse_public_area, &checks, ak, sizeof(*ak),
+				ak->name, reason);
 }

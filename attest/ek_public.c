@@ -7,7 +7,6 @@
 
 #include "ek_identity.h"
 
-#include <stdbool.h>
 #include <string.h>
 
 #include <tss2/tss2_tpm2_types.h>
@@ -30,11 +29,7 @@ static const uint8_t endorsement_policy[SHA256_SIZE] = {
 
 /* Template L-1's attributes, exactly: each bit it has, and each it lacks, is named
  * when it differs. */
-static const struct {
-	TPMA_OBJECT bit;
-	bool set;
-	const char *check;
-} template_attributes[] = {
+static const struct tpm_attribute_rule template_attributes[] = {
 	{ TPMA_OBJECT_FIXEDTPM, true, "ek.attribute.fixedTPM" },
 	{ TPMA_OBJECT_FIXEDPARENT, true, "ek.attribute.fixedParent" },
 	{ TPMA_OBJECT_SENSITIVEDATAORIGIN, true, "ek.attribute.sensitiveDataOrigin" },
@@ -59,17 +54,6 @@ static int fail(int status, const char *check, const char **reason)
 	return status;
 }
 
-static int check_attributes(uint32_t attributes, const char **reason)
-{
-	for (size_t i = 0; i < sizeof(template_attributes) / sizeof(template_attributes[0]); i++)
-		if (!!(attributes & template_attributes[i].bit) != template_attributes[i].set)
-			return fail(VERIFY_UNTRUSTED, template_attributes[i].check, reason);
-	/* Reserved bits, stClear, ...: anything else the template does not have. */
-	if (attributes != TEMPLATE_ATTRIBUTES)
-		return fail(VERIFY_UNTRUSTED, "ek.attributes", reason);
-	return VERIFY_TRUSTED;
-}
-
 /* TPMT_SYM_DEF_OBJECT: AES-128 in CFB mode. Other algorithms are a well-formed key
  * of another template, but their fields are not read: their layout differs. */
 static int check_symmetric(struct tpm_reader *reader, const char **reason)
@@ -88,9 +72,9 @@ static int check_symmetric(struct tpm_reader *reader, const char **reason)
 }
 
 /* Reads the TPMT_PUBLIC that follows the size prefix, up to its unique field. */
-static int parse_public_area(struct tpm_reader *reader, struct ek_public *ek,
-			     const char **reason)
+static int parse_public_area(struct tpm_reader *reader, void *key, const char **reason)
 {
+	struct ek_public *ek = key;
 	uint16_t type, name_algorithm, policy_size, scheme, key_bits, modulus_size;
 	uint32_t attributes, exponent;
 	const uint8_t *policy, *modulus;
@@ -107,7 +91,9 @@ static int parse_public_area(struct tpm_reader *reader, struct ek_public *ek,
 		return fail(VERIFY_UNTRUSTED, "ek.type", reason);
 	if (name_algorithm != TPM2_ALG_SHA256)
 		return fail(VERIFY_UNTRUSTED, "ek.name_algorithm", reason);
-	status = check_attributes(attributes, reason);
+	status = tpm_attributes_check(attributes, TEMPLATE_ATTRIBUTES, template_attributes,
+				      sizeof(template_attributes) / sizeof(template_attributes[0]),
+				      "ek.attributes", reason);
 	if (status != VERIFY_TRUSTED)
 		return status;
 	if (policy_size != SHA256_SIZE ||
@@ -143,27 +129,9 @@ static int parse_public_area(struct tpm_reader *reader, struct ek_public *ek,
 int ek_public_parse(const uint8_t *bytes, size_t size, struct ek_public *ek,
 		    const char **reason)
 {
-	struct tpm_reader area;
-	int status;
+	static const struct tpm_public_checks checks = { "ek.size", "ek.trailing_bytes",
+							 "ek.name" };
 
-	memset(ek, 0, sizeof(*ek));
-	*reason = "";
-	if (!tpm_public_area_open(bytes, size, &area))
-		return fail(VERIFY_MALFORMED, "ek.size", reason);
-	status = parse_public_area(&area, ek, reason);
-	if (status != VERIFY_TRUSTED)
-		goto rejected;
-	if (area.offset != area.size) {
-		status = fail(VERIFY_MALFORMED, "ek.trailing_bytes", reason);
-		goto rejected;
-	}
-	if (!tpm_public_area_name(&area, ek->name)) {
-		status = fail(VERIFY_CRYPTO_FAILURE, "ek.name", reason);
-		goto rejected;
-	}
-	return VERIFY_TRUSTED;
-
-rejected:
-	memset(ek, 0, sizeof(*ek));
-	return status;
+	return tpm_public_parse(bytes, size, parse_public_area, &checks, ek, sizeof(*ek),
+				ek->name, reason);
 }

@@ -32,4 +32,39 @@ bool tpm_public_area_open(const uint8_t *bytes, size_t size, struct tpm_reader *
  * that it names exactly that key. Returns false if hashing fails. */
 bool tpm_public_area_name(const struct tpm_reader *area, uint8_t name[TPM_SHA256_NAME_SIZE]);
 
+/* One objectAttributes bit of a pinned key profile: whether the profile has it, and
+ * the check that names it when a key differs. */
+struct tpm_attribute_rule {
+	uint32_t bit;
+	bool set;
+	const char *check;
+};
+
+/* A pinned profile's attributes are exact: the first rule a key breaks names the
+ * failure, and any other difference (reserved bits, stClear, ...) is
+ * `other_check`. Returns VERIFY_TRUSTED or VERIFY_UNTRUSTED (report_verify.h). */
+int tpm_attributes_check(uint32_t attributes, uint32_t pinned,
+			 const struct tpm_attribute_rule *rules, size_t rule_count,
+			 const char *other_check, const char **reason);
+
+/* The checks a TPM2B_PUBLIC parser names for the parts tpm_public_parse() checks,
+ * e.g. "ak.size", "ak.trailing_bytes", "ak.name". */
+struct tpm_public_checks {
+	const char *size;
+	const char *trailing_bytes;
+	const char *name;
+};
+
+/* Reads the TPMT_PUBLIC in `area` up to its end into `key`; returns an enum
+ * verify_status and names the first failed check in `*reason`. */
+typedef int (*tpm_public_area_parser)(struct tpm_reader *area, void *key, const char **reason);
+
+/* Parses `bytes`, a TPM2B_PUBLIC that must fill `size` exactly, with
+ * `parse_area`, requires every byte of the area consumed, and computes its Name
+ * into `name` (inside `key`). On any failure the whole `key` (`key_size` bytes) is
+ * zeroed. Returns an enum verify_status; `*reason` is "" when trusted. */
+int tpm_public_parse(const uint8_t *bytes, size_t size, tpm_public_area_parser parse_area,
+		     const struct tpm_public_checks *checks, void *key, size_t key_size,
+		     uint8_t name[TPM_SHA256_NAME_SIZE], const char **reason);
+
 #endif

@@ -209,6 +209,45 @@ static void test_ak_rejects_decrypt(void **state)
 	free(edited.bytes);
 }
 
+/* The profile is exact: a bit beyond it (noDA, stClear, adminWithPolicy, a
+ * reserved one) or an authPolicy makes another key, however well formed. */
+static void test_ak_profile_is_exact(void **state)
+{
+	static const uint32_t extra_bits[] = {
+		TPMA_OBJECT_NODA, TPMA_OBJECT_STCLEAR, TPMA_OBJECT_ADMINWITHPOLICY,
+		TPMA_OBJECT_ENCRYPTEDDUPLICATION, 0x00000001u, 0x80000000u,
+	};
+	const uint32_t pinned = big_endian(ak_bytes.bytes + AK_ATTRIBUTES, 4);
+	struct blob with_policy = resized(&ak_bytes, ak_bytes.size + 32, 0);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(extra_bits) / sizeof(extra_bits[0]); i++) {
+		struct blob edited = resized(&ak_bytes, ak_bytes.size, 0);
+
+		set_attributes(&edited, pinned | extra_bits[i]);
+		parse_ak(&edited, VERIFY_UNTRUSTED, "ak.attributes");
+		free(edited.bytes);
+	}
+	{
+		struct blob edited = resized(&ak_bytes, ak_bytes.size, 0);
+
+		set_attributes(&edited, pinned & ~TPMA_OBJECT_USERWITHAUTH);
+		parse_ak(&edited, VERIFY_UNTRUSTED, "ak.attributes");
+		free(edited.bytes);
+	}
+
+	/* A 32-byte authPolicy spliced in after the attributes, the sizes adjusted. */
+	memmove(with_policy.bytes + AK_ATTRIBUTES + 4 + 2 + 32, ak_bytes.bytes + AK_ATTRIBUTES + 6,
+		ak_bytes.size - (AK_ATTRIBUTES + 6));
+	memset(with_policy.bytes + AK_ATTRIBUTES + 6, 0xa5, 32);
+	with_policy.bytes[AK_ATTRIBUTES + 4] = 0;
+	with_policy.bytes[AK_ATTRIBUTES + 5] = 32;
+	with_policy.bytes[0] = (with_policy.size - 2) >> 8;
+	with_policy.bytes[1] = (with_policy.size - 2) & 0xff;
+	parse_ak(&with_policy, VERIFY_UNTRUSTED, "ak.auth_policy");
+	free(with_policy.bytes);
+}
+
 static void test_ak_rejects_other_profiles(void **state)
 {
 	struct blob edited = resized(&ak_bytes, ak_bytes.size, 0);
@@ -453,6 +492,7 @@ int main(void)
 		cmocka_unit_test(test_ak_name_matches_tpm2_readpublic),
 		cmocka_unit_test(test_ak_requires_each_attribute),
 		cmocka_unit_test(test_ak_rejects_decrypt),
+		cmocka_unit_test(test_ak_profile_is_exact),
 		cmocka_unit_test(test_ak_rejects_other_profiles),
 		cmocka_unit_test(test_ak_rejects_bad_sizes),
 		cmocka_unit_test_setup(test_fixture_quote_is_trusted, expect_fixture),
