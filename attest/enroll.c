@@ -143,14 +143,11 @@ static int check_activation(struct enrolment *e)
 	return 0;
 }
 
-/* Re-enrolling the same AK and EK keeps the counts already seen, so that enrolling
- * again cannot be used to make an old quote acceptable. */
 static int store(struct enrolment *e)
 {
 	const struct blob *ak_public = &e->identity.ak_public;
 	char reason[ENROLLMENT_REASON_SIZE] = "";
-	struct enrollment record = { 0 }, previous;
-	int found;
+	struct enrollment record = { 0 };
 
 	if (ak_public->size > sizeof(record.ak_public)) {
 		verdict_fail(e->verdict, "enrollment", VERIFY_MALFORMED,
@@ -166,15 +163,7 @@ static int store(struct enrolment *e)
 		verdict_fail(e->verdict, "enrollment", VERDICT_ERROR, "SHA-256 failed");
 		return -1;
 	}
-	found = enrollment_load(e->options->state, e->ak.name, &previous, reason);
-	if (found == 1 && previous.has_counters &&
-	    !memcmp(previous.ek_certificate_sha256, record.ek_certificate_sha256,
-		    sizeof(record.ek_certificate_sha256))) {
-		record.has_counters = true;
-		record.reset_count = previous.reset_count;
-		record.restart_count = previous.restart_count;
-	}
-	if (enrollment_store(e->options->state, &record, reason)) {
+	if (enrollment_enroll(e->options->state, &record, reason)) {
 		verdict_fail(e->verdict, "enrollment", VERDICT_ERROR, "%s", reason);
 		return -1;
 	}

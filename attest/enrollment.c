@@ -148,6 +148,34 @@ static ssize_t file_read(int fd, char *text, size_t capacity)
 	return (ssize_t)size;
 }
 
+/* Whoever can write a record or its directory could enrol an AK of their own, so
+ * neither may be writable by anyone but its owner: the store was made 0700 and its
+ * records 0600, and a loosened one is refused rather than believed. */
+static int not_shared(const struct stat *status, const char *path,
+		      char reason[ENROLLMENT_REASON_SIZE])
+{
+	if (status->st_mode & (S_IWGRP | S_IWOTH))
+		return fail(reason, "%s is writable by other users: it cannot vouch for an AK",
+			    path);
+	return 0;
+}
+
+static int record_file_private(int fd, const char *directory, const char *path,
+			       char reason[ENROLLMENT_REASON_SIZE])
+{
+	struct stat status;
+
+	if (fstat(fd, &status) != 0)
+		return fail(reason, "cannot read %s: %s", path, strerror(errno));
+	if (!S_ISREG(status.st_mode))
+		return fail(reason, "cannot read %s: not a regular file", path);
+	if (not_shared(&status, path, reason))
+		return -1;
+	if (stat(directory, &status) != 0)
+		return fail(reason, "cannot read %s: %s", directory, strerror(errno));
+	return not_shared(&status, directory, reason);
+}
+
 int enrollment_load(const char *directory, const uint8_t ak_name[AK_NAME_SIZE],
 		    struct enrollment *enrollment, char reason[ENROLLMENT_REASON_SIZE])
 {
@@ -159,11 +187,17 @@ int enrollment_load(const char *directory, const uint8_t ak_name[AK_NAME_SIZE],
 	memset(enrollment, 0, sizeof(*enrollment));
 	if (record_path(directory, ak_name, path))
 		return fail(reason, "state directory path too long");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Non-blocking: a FIFO planted under the record's name must not hang the
+	 * verifier (it is refused below, as anything but a regular file is). */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0 && errno == ENOENT)
 		return 0;
 	if (fd < 0)
 		return fail(reason, "cannot open %s: %s", path, strerror(errno));
+	if (record_file_private(fd, directory, path, reason)) {
+		close(fd);
+		return -1;
+	}
 	/* One byte over the cap tells a file at the cap from a longer one. */
 	text = malloc(ENROLLMENT_FILE_SIZE_MAX + 1);
 	size = text ? file_read(fd, text, ENROLLMENT_FILE_SIZE_MAX + 1) : -1;
@@ -207,6 +241,15 @@ static int directory_create(const char *directory, char reason[ENROLLMENT_REASON
 		path[i] = directory[i];
 	}
 	return 0;
+}
+
+static int directory_private(const char *directory, char reason[ENROLLMENT_REASON_SIZE])
+{
+	struct stat status;
+
+	if (stat(directory, &status) != 0)
+		return fail(reason, "cannot read %s: %s", directory, strerror(errno));
+	return not_shared(&status, directory, reason);
 }
 
 static bool add(struct json_object *object, const char *name, struct json_object *value)
@@ -307,7 +350,7 @@ int enrollment_store(const char *directory, const struct enrollment *enrollment,
 	length = snprintf(temporary, sizeof(temporary), "%s.XXXXXX", path);
 	if (length < 0 || (size_t)length >= sizeof(temporary))
 		return fail(reason, "state directory path too long");
-	if (directory_create(directory, reason))
+	if (directory_create(directory, reason) || directory_private(directory, reason))
 		return -1;
 	text = record_format(enrollment);
 	if (!text)
@@ -342,4 +385,27 @@ failed:
 	unlink(temporary);
 	free(text);
 	return -1;
+}
+
+int enrollment_enroll(const char *directory, struct enrollment *record,
+		      char reason[ENROLLMENT_REASON_SIZE])
+{
+	struct enrollment previous;
+	char detail[ENROLLMENT_REASON_SIZE];
+	int found = enrollment_load(directory, record->ak_name, &previous, detail);
+
+	if (found < 0)
+		return fail(reason, "the AK's record is kept, as it cannot be read (remove it to "
+			    "enrol again): %s", detail);
+	record->has_counters = false;
+	record->reset_count = 0;
+	record->restart_count = 0;
+	if (found == 1 && previous.has_counters &&
+	    !memcmp(previous.ek_certificate_sha256, record->ek_certificate_sha256,
+		    sizeof(record->ek_certificate_sha256))) {
+		record->has_counters = true;
+		record->reset_count = previous.reset_count;
+		record->restart_count = previous.restart_count;
+	}
+	return enrollment_store(directory, record, reason);
 }

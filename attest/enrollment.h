@@ -34,4 +34,12 @@ int enrollment_load(const char *directory, const uint8_t ak_name[AK_NAME_SIZE],
 int enrollment_store(const char *directory, const struct enrollment *enrollment,
 		     char reason[ENROLLMENT_REASON_SIZE]);
 
+/* Enrols the AK of `record` (its counters are set here): enrolling the same AK
+ * against the same EK certificate again keeps the counts already seen, so that
+ * enrolling cannot make an old quote acceptable. An existing record that does not
+ * load is left alone and refused (-1): a damaged record must not reset the counts.
+ * Returns 0, or -1 with `reason`. */
+int enrollment_enroll(const char *directory, struct enrollment *record,
+		      char reason[ENROLLMENT_REASON_SIZE]);
+
 #endif

@@ -266,6 +266,81 @@ static void test_truncated_and_unreadable_records(void **state)
 	assert_int_equal(rmdir(record), 0);
 }
 
+static void expect_refused(const char *expected)
+{
+	struct enrollment loaded;
+	char reason[ENROLLMENT_REASON_SIZE] = "";
+
+	assert_int_equal(enrollment_load(directory, enrolled.ak_name, &loaded, reason), -1);
+	if (!strstr(reason, expected))
+		fail_msg("reason \"%s\" does not contain \"%s\"", reason, expected);
+	assert_int_equal(loaded.ak_public_size, 0);
+}
+
+/* Whoever may write a record or the store could enrol a key of their own; a FIFO
+ * under a record's name must not hang the verifier (the alarm turns a hang into a
+ * failure). */
+static void test_shared_or_special_records_are_refused(void **state)
+{
+	char reason[ENROLLMENT_REASON_SIZE] = "";
+
+	(void)state;
+	store_ok(&enrolled);
+	assert_int_equal(chmod(record, 0620), 0);
+	expect_refused("is writable by other users");
+	assert_int_equal(chmod(record, 0600), 0);
+	assert_int_equal(chmod(directory, 0777), 0);
+	expect_refused("is writable by other users");
+	assert_int_equal(enrollment_store(directory, &enrolled, reason), -1);
+	assert_non_null(strstr(reason, "is writable by other users"));
+	assert_int_equal(chmod(directory, 0700), 0);
+
+	assert_int_equal(unlink(record), 0);
+	assert_int_equal(mkfifo(record, 0600), 0);
+	alarm(10);
+	expect_refused("not a regular file");
+	alarm(0);
+	assert_int_equal(unlink(record), 0);
+}
+
+/* Enrolling again keeps the counts seen with the same EK certificate, drops them
+ * with another, and never replaces a record that does not load. */
+static void test_enrol_again(void **state)
+{
+	struct enrollment counted = enrolled, again = enrolled, loaded;
+	char reason[ENROLLMENT_REASON_SIZE] = "";
+	struct stat before, after;
+
+	(void)state;
+	counted.has_counters = true;
+	counted.reset_count = 9;
+	counted.restart_count = 2;
+	store_ok(&counted);
+	assert_int_equal(enrollment_enroll(directory, &again, reason), 0);
+	assert_true(again.has_counters);
+	assert_int_equal(enrollment_load(directory, enrolled.ak_name, &loaded, reason), 1);
+	assert_true(loaded.has_counters);
+	assert_int_equal(loaded.reset_count, 9);
+	assert_int_equal(loaded.restart_count, 2);
+
+	again = enrolled;
+	again.ek_certificate_sha256[0] ^= 1;
+	assert_int_equal(enrollment_enroll(directory, &again, reason), 0);
+	assert_int_equal(enrollment_load(directory, enrolled.ak_name, &loaded, reason), 1);
+	assert_false(loaded.has_counters);
+
+	store_ok(&counted);
+	assert_int_equal(truncate(record, 40), 0);
+	assert_int_equal(stat(record, &before), 0);
+	again = enrolled;
+	assert_int_equal(enrollment_enroll(directory, &again, reason), -1);
+	assert_non_null(strstr(reason, "cannot be read"));
+	assert_int_equal(stat(record, &after), 0);
+	assert_int_equal(after.st_size, 40);
+	assert_int_equal(after.st_ino, before.st_ino);
+	assert_int_equal(unlink(record), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +349,8 @@ int main(void)
 		cmocka_unit_test(test_store_refuses_a_key_of_another_name),
 		cmocka_unit_test(test_corrupt_records_fail_closed),
 		cmocka_unit_test(test_truncated_and_unreadable_records),
+		cmocka_unit_test(test_shared_or_special_records_are_refused),
+		cmocka_unit_test(test_enrol_again),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
