@@ -34,19 +34,23 @@ $(SBX_KO): $(SBX_KO_SOURCES) $(KERNEL_KBUILD)/Makefile
 
 # sbxctl (guest/sbxctl/): static, so that the initramfs needs no libc for it.
 SBXCTL := $(BUILD)/sbxctl
-SBXCTL_SOURCES := $(wildcard guest/sbxctl/*.c)
-$(SBXCTL): $(SBXCTL_SOURCES) guest/sbxctl/sbxctl.h guest/driver/sbx_ioctl.h \
-		include/sbx/hypercall.h include/sbx/service.h
-	$(HOST_CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -Iinclude -Iguest/driver \
+# guest/common/: the /dev/sbx calls that sbxctl and sbx-agent share.
+GUEST_COMMON_SOURCES := guest/common/sbx_device.c
+GUEST_COMMON_HEADERS := guest/common/sbx_device.h guest/driver/sbx_ioctl.h \
+	include/sbx/hypercall.h include/sbx/service.h include/sbx/status_names.h
+GUEST_CPPFLAGS := -Iinclude -Iguest/driver -Iguest/common
+
+SBXCTL_SOURCES := $(wildcard guest/sbxctl/*.c) $(GUEST_COMMON_SOURCES)
+$(SBXCTL): $(SBXCTL_SOURCES) guest/sbxctl/sbxctl.h $(GUEST_COMMON_HEADERS)
+	$(HOST_CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static $(GUEST_CPPFLAGS) \
 		$(SBXCTL_SOURCES) -o $@
 
 # sbx-agent (guest/agent/): the attestation agent, linked dynamically against
 # tpm2-tss, json-c and libcrypto (tpm2-tss has no static libraries in Debian).
 SBX_AGENT := $(BUILD)/sbx-agent
-SBX_AGENT_SOURCES := $(wildcard guest/agent/*.c)
-$(SBX_AGENT): $(SBX_AGENT_SOURCES) guest/agent/agent.h guest/driver/sbx_ioctl.h \
-		include/sbx/hypercall.h include/sbx/service.h include/sbx/status_names.h
-	$(HOST_CC) -std=gnu11 -O2 -Wall -Wextra -Werror -Iinclude -Iguest/driver \
+SBX_AGENT_SOURCES := $(wildcard guest/agent/*.c) $(GUEST_COMMON_SOURCES)
+$(SBX_AGENT): $(SBX_AGENT_SOURCES) $(wildcard guest/agent/*.h) $(GUEST_COMMON_HEADERS)
+	$(HOST_CC) -std=gnu11 -O2 -Wall -Wextra -Werror $(GUEST_CPPFLAGS) \
 		$(SBX_AGENT_SOURCES) -o $@ -ltss2-esys -ltss2-mu -ltss2-rc -ltss2-tctildr \
 		-ljson-c -lcrypto
 

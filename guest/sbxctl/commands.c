@@ -109,47 +109,21 @@ int command_unseal(int argc, char **argv)
 			    sizeof(struct sbx_sealed_header) + SBX_SEAL_MAX, argc, argv);
 }
 
-/* The whole log into *log (malloc'd); it arrives in message-sized chunks, and
- * each reply tells the log's whole size. */
-static int read_event_log(uint8_t **log, uint32_t *size)
-{
-	uint32_t log_size = 0, copied;
-	int status;
-
-	*log = NULL;
-	*size = 0;
-	do {
-		uint8_t *grown = realloc(*log, *size + SBX_MESSAGE_MAX);
-
-		if (!grown)
-			return fail(SBXCTL_FAILED, "eventlog: out of memory");
-		*log = grown;
-		status = device_event_log_read(*log + *size, SBX_MESSAGE_MAX, *size, &copied,
-					       &log_size);
-		if (status != SBXCTL_OK)
-			return status;
-		if (!copied && *size < log_size)
-			return fail(SBXCTL_FAILED, "eventlog: no progress at offset %u", *size);
-		*size += copied;
-	} while (*size < log_size);
-	return SBXCTL_OK;
-}
-
 int command_eventlog(int argc, char **argv)
 {
 	static const char *const names[] = { "--out" };
 	const char *out = NULL;
-	uint8_t *log;
-	uint32_t size;
+	uint8_t *log = NULL;
+	size_t size;
 	int status = parse_options(argc, argv, names, &out, 1);
 
 	if (status != SBXCTL_OK)
 		return status;
-	status = read_event_log(&log, &size);
+	status = device_event_log(&log, &size);
 	if (status == SBXCTL_OK && out)
 		status = write_file(out, log, size);
 	if (status == SBXCTL_OK) {
-		printf(json_output ? "{\"size\":%u,\"log\":\"" : "eventlog %u bytes ", size);
+		printf(json_output ? "{\"size\":%zu,\"log\":\"" : "eventlog %zu bytes ", size);
 		print_hex(log, size);
 		printf(json_output ? "\"}\n" : "\n");
 	}

@@ -1,11 +1,6 @@
-/* The ioctls of /dev/sbx (guest/driver/sbx_ioctl.h), one open per call: sbxctl
- * makes a few calls per run, and a fresh descriptor keeps each self-contained. */
-#include <errno.h>
-#include <fcntl.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
-
+/* /dev/sbx for sbxctl: guest/common/sbx_device.c does the calls, and each failure
+ * is reported here in sbxctl's way, as an exit status and a message. */
+#include "sbx_device.h"
 #include "sbx_ioctl.h"
 #include "sbxctl.h"
 
@@ -13,20 +8,10 @@
 static int device_ioctl(const char *call, unsigned long request, void *argument,
 			const int32_t *status)
 {
-	int fd = open(SBX_DEVICE, O_RDWR | O_CLOEXEC);
-	int result, saved_errno;
+	char error[SBX_DEVICE_ERROR_SIZE];
 
-	if (fd < 0)
-		return fail(SBXCTL_FAILED, "%s: %s (is sbx.ko loaded?)", SBX_DEVICE,
-			    strerror(errno));
-	result = ioctl(fd, request, argument);
-	saved_errno = errno;
-	close(fd);
-	if (result < 0)
-		return fail(SBXCTL_FAILED, "%s: ioctl: %s", call, strerror(saved_errno));
-	if (*status != SBX_OK)
-		return fail(SBXCTL_FAILED, "%s: hypercall failed: %s (%d)", call,
-			    sbx_status_name(*status), *status);
+	if (sbx_device_ioctl(call, request, argument, status, error))
+		return fail(SBXCTL_FAILED, "%s", error);
 	return SBXCTL_OK;
 }
 
@@ -41,36 +26,25 @@ int device_version(uint64_t *abi_version, uint64_t *hypervisor_version)
 	return status;
 }
 
-int device_securebox_call(const void *request, uint32_t request_size, void *response,
-			  uint32_t response_capacity, uint32_t *response_size)
+int securebox_service(uint32_t service, const void *request, uint32_t request_size,
+		      void *payload, uint32_t capacity, uint32_t *payload_size,
+		      uint32_t expected_size)
 {
-	struct sbx_ioc_call call = {
-		.request = (uintptr_t)request,
-		.response = (uintptr_t)response,
-		.request_size = request_size,
-		.response_capacity = response_capacity,
-	};
-	int status = device_ioctl("SBX_HC_SECUREBOX_CALL", SBX_IOC_SECUREBOX_CALL, &call,
-				  &call.status);
+	char error[SBX_DEVICE_ERROR_SIZE];
 
-	*response_size = call.response_size;
-	return status;
+	if (sbx_device_service(service, request, request_size, payload, capacity, payload_size,
+			       expected_size, error))
+		return fail(SBXCTL_FAILED, "%s", error);
+	return SBXCTL_OK;
 }
 
-int device_event_log_read(void *buffer, uint32_t capacity, uint32_t offset,
-			  uint32_t *copied, uint32_t *log_size)
+int device_event_log(uint8_t **log, size_t *size)
 {
-	struct sbx_ioc_event_log log = {
-		.buffer = (uintptr_t)buffer,
-		.capacity = capacity,
-		.offset = offset,
-	};
-	int status = device_ioctl("SBX_HC_EVENT_LOG_READ", SBX_IOC_EVENT_LOG, &log,
-				  &log.status);
+	char error[SBX_DEVICE_ERROR_SIZE];
 
-	*copied = log.copied;
-	*log_size = log.log_size;
-	return status;
+	if (sbx_device_event_log(SBXCTL_EVENT_LOG_MAX, log, size, error))
+		return fail(SBXCTL_FAILED, "eventlog: %s", error);
+	return SBXCTL_OK;
 }
 
 int device_exit_stats(struct sbx_exit_stats *stats)

@@ -21,18 +21,16 @@ extern bool json_output;
 /* Prints "sbxctl: <message>" on stderr and returns `status`. */
 int fail(int status, const char *format, ...) __attribute__((format(printf, 2, 3)));
 
-/* device.c: the ioctls of /dev/sbx. Each returns SBXCTL_OK or a failure it
- * has already reported, naming the hypercall status or the errno. */
+/* device.c: /dev/sbx (guest/common/sbx_device.h). Each returns SBXCTL_OK or a
+ * failure it has already reported, naming the hypercall status or the errno. */
 int device_version(uint64_t *abi_version, uint64_t *hypervisor_version);
-int device_securebox_call(const void *request, uint32_t request_size, void *response,
-			  uint32_t response_capacity, uint32_t *response_size);
-int device_event_log_read(void *buffer, uint32_t capacity, uint32_t offset,
-			  uint32_t *copied, uint32_t *log_size);
 int device_exit_stats(struct sbx_exit_stats *stats);
-
-/* service.c: one securebox service call. On SBXCTL_OK the reply's payload is in
- * `payload` and its size in *payload_size; a payload of another size than
- * `expected_size` (unless 0, any size) is a failure. */
+/* The whole event log, malloc'ed; far below this cap in any launch plan. */
+#define SBXCTL_EVENT_LOG_MAX (16u << 20)
+int device_event_log(uint8_t **log, size_t *size);
+/* One securebox service call. On SBXCTL_OK the reply's payload is in `payload` and
+ * its size in *payload_size; a payload of another size than `expected_size` (unless
+ * 0, any size) is a failure. */
 int securebox_service(uint32_t service, const void *request, uint32_t request_size,
 		      void *payload, uint32_t capacity, uint32_t *payload_size,
 		      uint32_t expected_size);
