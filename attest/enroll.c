@@ -60,8 +60,8 @@ static int check_identity(struct enrolment *e)
 		return -1;
 	status = identity_parse(response, response_size, &e->identity, reason);
 	if (status)
-		verdict_fail(e->verdict, "identity",
-			     attest_refused_response_status(response, response_size), "%s", reason);
+		verdict_fail(e->verdict, "identity", attest_refused_response_status(status), "%s",
+			     reason);
 	free(response);
 	if (status)
 		return -1;
@@ -107,6 +107,7 @@ static int check_activation(struct enrolment *e)
 	const char *why = "";
 	char *response;
 	bool activated;
+	int status;
 
 	if (mbedtls_ctr_drbg_random(&e->drbg, e->credential, sizeof(e->credential))) {
 		verdict_fail(e->verdict, "ak.credential", VERDICT_ERROR,
@@ -123,9 +124,10 @@ static int check_activation(struct enrolment *e)
 	if (exchange(e, activation_request(blob, blob_size, secret, secret_size), &response,
 		     &response_size))
 		return -1;
-	if (activation_parse(response, response_size, &activation, reason)) {
-		verdict_fail(e->verdict, "ak.activation",
-			     attest_refused_response_status(response, response_size), "%s", reason);
+	status = activation_parse(response, response_size, &activation, reason);
+	if (status) {
+		verdict_fail(e->verdict, "ak.activation", attest_refused_response_status(status),
+			     "%s", reason);
 		free(response);
 		return -1;
 	}

@@ -42,8 +42,9 @@ static void printable_copy(char *out, size_t size, const char *text, size_t leng
 	out[i] = '\0';
 }
 
-/* Reads an "error" response into `reason`: it is the agent's word, quoted. */
-static void agent_error_read(struct json_object *object, char reason[EVIDENCE_REASON_SIZE])
+/* Reads an "error" response into `reason`: it is the agent's word, quoted. Returns
+ * EVIDENCE_AGENT_ERROR, or -1 if the error response itself is malformed. */
+static int agent_error_read(struct json_object *object, char reason[EVIDENCE_REASON_SIZE])
 {
 	static const char *const fields[] = { "sbx_attest", "response", "error" };
 	char quoted[AGENT_ERROR_QUOTED_MAX + 1];
@@ -53,16 +54,18 @@ static void agent_error_read(struct json_object *object, char reason[EVIDENCE_RE
 	if (json_strict_members(object, "", fields, 3, reason, EVIDENCE_REASON_SIZE) ||
 	    json_strict_string(object, "", "error", &message, &length, reason,
 			       EVIDENCE_REASON_SIZE))
-		return;
+		return -1;
 	printable_copy(quoted, sizeof(quoted), message, length);
 	snprintf(reason, EVIDENCE_REASON_SIZE, "agent error: \"%s\"%s", quoted,
 		 length > AGENT_ERROR_QUOTED_MAX ? " (cut short)" : "");
+	return EVIDENCE_AGENT_ERROR;
 }
 
 /* Parses a response line of kind `kind` up to its own fields: the JSON, the
- * version, the kind. Returns the object, or NULL with `reason`. */
+ * version, the kind. Returns the object, or NULL with `reason` and `*refused` the
+ * parser's return value. */
 static struct json_object *response_open(const char *text, size_t size, const char *kind,
-					 char reason[EVIDENCE_REASON_SIZE])
+					 char reason[EVIDENCE_REASON_SIZE], int *refused)
 {
 	struct json_object *object;
 	const char *response;
@@ -70,6 +73,7 @@ static struct json_object *response_open(const char *text, size_t size, const ch
 	int64_t version;
 	char quoted[32];
 
+	*refused = -1;
 	if (size > ATTEST_RESPONSE_SIZE_MAX) {
 		fail(reason, "response longer than 1 MiB");
 		return NULL;
@@ -90,7 +94,7 @@ static struct json_object *response_open(const char *text, size_t size, const ch
 			       EVIDENCE_REASON_SIZE))
 		goto rejected;
 	if (length == strlen("error") && strcmp(response, "error") == 0) {
-		agent_error_read(object, reason);
+		*refused = agent_error_read(object, reason);
 		goto rejected;
 	}
 	if (length != strlen(kind) || strcmp(response, kind) != 0) {
@@ -145,9 +149,9 @@ int evidence_parse(const char *text, size_t size, struct evidence *evidence,
 	int status;
 
 	memset(evidence, 0, sizeof(*evidence));
-	object = response_open(text, size, "evidence", reason);
+	object = response_open(text, size, "evidence", reason, &status);
 	if (!object)
-		return -1;
+		return status;
 	status = json_strict_members(object, "", fields, sizeof(fields) / sizeof(fields[0]),
 				     reason, EVIDENCE_REASON_SIZE) ||
 		 json_strict_hex(object, "", "nonce", evidence->nonce, SBX_NONCE_SIZE, reason,
@@ -183,9 +187,9 @@ int identity_parse(const char *text, size_t size, struct identity *identity,
 	int status;
 
 	memset(identity, 0, sizeof(*identity));
-	object = response_open(text, size, "identity", reason);
+	object = response_open(text, size, "identity", reason, &status);
 	if (!object)
-		return -1;
+		return status;
 	status = json_strict_members(object, "", fields, sizeof(fields) / sizeof(fields[0]),
 				     reason, EVIDENCE_REASON_SIZE) ||
 		 blob_read(object, "", "ek_certificate", EK_CERTIFICATE_SIZE_MAX,
@@ -208,9 +212,9 @@ int activation_parse(const char *text, size_t size, struct activation *activatio
 	int status;
 
 	memset(activation, 0, sizeof(*activation));
-	object = response_open(text, size, "activate", reason);
+	object = response_open(text, size, "activate", reason, &status);
 	if (!object)
-		return -1;
+		return status;
 	status = json_strict_members(object, "", fields, sizeof(fields) / sizeof(fields[0]),
 				     reason, EVIDENCE_REASON_SIZE) ||
 		 blob_read(object, "", "credential", CREDENTIAL_SIZE_MAX, &activation->credential,
@@ -240,8 +244,11 @@ void identity_free(struct identity *identity)
 	blob_free(&identity->ak_public);
 }
 
+/* The credential equals the verifier's secret when activation worked: wiped. */
 void activation_free(struct activation *activation)
 {
+	if (activation->credential.bytes)
+		explicit_bzero(activation->credential.bytes, activation->credential.size);
 	blob_free(&activation->credential);
 }
 

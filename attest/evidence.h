@@ -44,8 +44,10 @@ struct activation {
 #define EVIDENCE_REASON_SIZE 160
 
 /* Each parser takes one response line (without or with its newline) and returns 0,
- * or -1 with `reason` naming the field and what is wrong with it; an agent's
- * "error" response also gives -1, with the agent's message quoted in `reason`. */
+ * or -1 with `reason` naming the field and what is wrong with it; a well-formed
+ * "error" response gives EVIDENCE_AGENT_ERROR, with the agent's message quoted in
+ * `reason` (the agent delivered nothing: not malformed evidence, but an error). */
+#define EVIDENCE_AGENT_ERROR (-2)
 int evidence_parse(const char *text, size_t size, struct evidence *evidence,
 		   char reason[EVIDENCE_REASON_SIZE]);
 int identity_parse(const char *text, size_t size, struct identity *identity,

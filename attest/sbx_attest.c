@@ -6,7 +6,6 @@
 #include "sbx_attest.h"
 
 #include <errno.h>
-#include <stdbool.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,7 +14,6 @@
 #include <sys/random.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
 
 #include "evidence.h"
 
@@ -86,20 +84,9 @@ int attest_random_start(mbedtls_ctr_drbg_context *drbg)
 				     sizeof(personalization) - 1) ? -1 : 0;
 }
 
-int attest_refused_response_status(const char *response, size_t size)
+int attest_refused_response_status(int parse_status)
 {
-	json_tokener *tokener = json_tokener_new();
-	json_object *object = tokener ? json_tokener_parse_ex(tokener, response, (int)size) : NULL;
-	json_object *kind;
-	bool agent_error = size <= ATTEST_RESPONSE_SIZE_MAX && object &&
-			   json_object_object_get_ex(object, "response", &kind) &&
-			   json_object_is_type(kind, json_type_string) &&
-			   !strcmp(json_object_get_string(kind), "error");
-
-	json_object_put(object);
-	if (tokener)
-		json_tokener_free(tokener);
-	return agent_error ? VERDICT_ERROR : VERIFY_MALFORMED;
+	return parse_status == EVIDENCE_AGENT_ERROR ? VERDICT_ERROR : VERIFY_MALFORMED;
 }
 
 int attest_print(const struct verdict *verdict)

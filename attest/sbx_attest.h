@@ -33,10 +33,10 @@ int attest_defaults(struct attest_options *options, char *reason, size_t reason_
 /* A CTR_DRBG seeded from getrandom(). Returns 0, or -1. */
 int attest_random_start(mbedtls_ctr_drbg_context *drbg);
 
-/* The status for a response that evidence.c refused: VERDICT_ERROR if the agent
- * answered with an "error" response (it delivered nothing, as when it cannot be
- * reached), VERIFY_MALFORMED for anything else. */
-int attest_refused_response_status(const char *response, size_t size);
+/* The status for a response that evidence.c refused with `parse_status`:
+ * VERDICT_ERROR for an agent's "error" response (it delivered nothing, as when it
+ * cannot be reached), VERIFY_MALFORMED for anything else. */
+int attest_refused_response_status(int parse_status);
 
 /* Prints the verdict as one JSON line on standard output (an "error" line if that
  * fails) and returns its exit code. */

@@ -12,6 +12,7 @@
 
 #include "agent_client.h"
 #include "attestation_verify.h"
+#include "encoding.h"
 #include "enrollment.h"
 #include "evidence.h"
 #include "reference.h"
@@ -38,31 +39,6 @@ static uint64_t monotonic_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
-}
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int parse_nonce(const char *text, uint8_t nonce[SBX_NONCE_SIZE])
-{
-	if (strlen(text) != 2 * SBX_NONCE_SIZE)
-		return -1;
-	for (size_t i = 0; i < SBX_NONCE_SIZE; i++) {
-		int high = hex_digit(text[2 * i]), low = hex_digit(text[2 * i + 1]);
-
-		if (high < 0 || low < 0)
-			return -1;
-		nonce[i] = (uint8_t)(high << 4 | low);
-	}
-	return 0;
 }
 
 static int copy_path(char target[PATH_MAX], const char *path)
@@ -110,9 +86,11 @@ static int parse_options(int argc, char **argv, struct verify_options *options)
 			options->save = optarg;
 			break;
 		case 'n':
-			if (parse_nonce(optarg, options->nonce))
+			/* Lower-case only, as the evidence spells it (attest/README.md). */
+			if (hex_decode_exact(optarg, strlen(optarg), options->nonce,
+					     SBX_NONCE_SIZE))
 				return attest_print_error("usage", VERDICT_ERROR,
-							  "--nonce needs 64 hex digits");
+							  "--nonce needs 64 lower-case hex digits");
 			options->pin_nonce = true;
 			break;
 		default:
@@ -186,11 +164,12 @@ static int verify_response(const struct verify_options *options,
 	int status;
 
 	memset(&evidence, 0, sizeof(evidence));
-	if (evidence_parse(response, size, &evidence, reason)) {
+	status = evidence_parse(response, size, &evidence, reason);
+	if (status) {
 		evidence_free(&evidence);
 		verdict_init(&verdict);
-		verdict_fail(&verdict, "evidence", attest_refused_response_status(response, size),
-			     "%s", reason);
+		verdict_fail(&verdict, "evidence", attest_refused_response_status(status), "%s",
+			     reason);
 		return attest_print(&verdict);
 	}
 	input->evidence = &evidence;

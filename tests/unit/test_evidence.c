@@ -340,13 +340,29 @@ static void test_agent_error_is_quoted(void **state)
 	struct evidence evidence;
 	struct identity identity;
 
+	static const char trailing[] =
+		"{\"sbx_attest\":1,\"response\":\"error\",\"error\":\"x\"}{}";
+	static const char repeated[] = "{\"sbx_attest\":1,\"response\":\"evidence\","
+				       "\"response\":\"error\",\"error\":\"x\"}";
+	struct activation activation;
+
 	(void)state;
-	assert_int_equal(parse_evidence_text(line, sizeof(line) - 1, &evidence, reason), -1);
+	assert_int_equal(parse_evidence_text(line, sizeof(line) - 1, &evidence, reason),
+			 EVIDENCE_AGENT_ERROR);
 	assert_string_equal(reason, "agent error: \"no TPM?[2J\"");
-	assert_int_equal(identity_parse(line, sizeof(line) - 1, &identity, reason), -1);
+	assert_int_equal(identity_parse(line, sizeof(line) - 1, &identity, reason),
+			 EVIDENCE_AGENT_ERROR);
 	assert_string_equal(reason, "agent error: \"no TPM?[2J\"");
+	assert_int_equal(activation_parse(line, sizeof(line) - 1, &activation, reason),
+			 EVIDENCE_AGENT_ERROR);
+	/* Only a well-formed error response is the agent's error; the rest is
+	 * malformed, however much of an error response it resembles. */
 	assert_int_equal(parse_evidence_text(extra, sizeof(extra) - 1, &evidence, reason), -1);
 	assert_string_equal(reason, "unknown field more");
+	assert_int_equal(parse_evidence_text(trailing, sizeof(trailing) - 1, &evidence, reason),
+			 -1);
+	assert_int_equal(parse_evidence_text(repeated, sizeof(repeated) - 1, &evidence, reason),
+			 -1);
 }
 
 static void test_missing_and_unknown_fields_are_named(void **state)
