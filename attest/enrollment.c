@@ -1,7 +1,6 @@
 /* The enrollment store. A record vouches that an AK lives in a TPM with a certified
  * EK, so a record that has been damaged or edited must not load: its AK public area
  * has to hash to the Name the file is named by, or the store fails closed. */
-#define _GNU_SOURCE   /* asprintf */
 #include "enrollment.h"
 
 #include <errno.h>
@@ -252,17 +251,6 @@ static int directory_private(const char *directory, char reason[ENROLLMENT_REASO
 	return not_shared(&status, directory, reason);
 }
 
-static bool add(struct json_object *object, const char *name, struct json_object *value)
-{
-	if (!value)
-		return false;
-	if (json_object_object_add(object, name, value) != 0) {
-		json_object_put(value);
-		return false;
-	}
-	return true;
-}
-
 static bool add_counters(struct json_object *object, const struct enrollment *enrollment)
 {
 	struct json_object *counters;
@@ -270,10 +258,12 @@ static bool add_counters(struct json_object *object, const struct enrollment *en
 	if (!enrollment->has_counters)
 		return json_object_object_add(object, "counters", NULL) == 0;
 	counters = json_object_new_object();
-	if (!add(object, "counters", counters))
+	if (!json_strict_add(object, "counters", counters))
 		return false;
-	return add(counters, "reset_count", json_object_new_int64(enrollment->reset_count)) &&
-	       add(counters, "restart_count", json_object_new_int64(enrollment->restart_count));
+	return json_strict_add(counters, "reset_count",
+			       json_object_new_int64(enrollment->reset_count)) &&
+	       json_strict_add(counters, "restart_count",
+			       json_object_new_int64(enrollment->restart_count));
 }
 
 /* The record as one line of JSON, malloc'ed; NULL if out of memory. */
@@ -283,21 +273,16 @@ static char *record_format(const struct enrollment *enrollment)
 	char name[NAME_HEX_SIZE], certificate[2 * 32 + 1];
 	char *ak_public = base64_encode_alloc(enrollment->ak_public, enrollment->ak_public_size);
 	char *text = NULL;
-	const char *json;
 
 	hex_encode(enrollment->ak_name, AK_NAME_SIZE, name);
 	hex_encode(enrollment->ek_certificate_sha256, 32, certificate);
 	if (object && ak_public &&
-	    add(object, "sbx_enrollment", json_object_new_int(ENROLLMENT_VERSION)) &&
-	    add(object, "ak_name", json_object_new_string(name)) &&
-	    add(object, "ak_public", json_object_new_string(ak_public)) &&
-	    add(object, "ek_certificate_sha256", json_object_new_string(certificate)) &&
-	    add_counters(object, enrollment)) {
-		json = json_object_to_json_string_ext(object, JSON_C_TO_STRING_PLAIN |
-							      JSON_C_TO_STRING_NOSLASHESCAPE);
-		if (json && asprintf(&text, "%s\n", json) < 0)
-			text = NULL;
-	}
+	    json_strict_add(object, "sbx_enrollment", json_object_new_int(ENROLLMENT_VERSION)) &&
+	    json_strict_add(object, "ak_name", json_object_new_string(name)) &&
+	    json_strict_add(object, "ak_public", json_object_new_string(ak_public)) &&
+	    json_strict_add(object, "ek_certificate_sha256", json_object_new_string(certificate)) &&
+	    add_counters(object, enrollment))
+		text = json_strict_line(object);
 	free(ak_public);
 	json_object_put(object);
 	return text;

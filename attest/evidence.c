@@ -254,22 +254,11 @@ void activation_free(struct activation *activation)
 
 /* --- requests ---------------------------------------------------------------------- */
 
-static bool add(struct json_object *object, const char *name, struct json_object *value)
-{
-	if (!value)
-		return false;
-	if (json_object_object_add(object, name, value) != 0) {
-		json_object_put(value);
-		return false;
-	}
-	return true;
-}
-
 static bool add_base64(struct json_object *object, const char *name, const uint8_t *bytes,
 		       size_t size)
 {
 	char *text = base64_encode_alloc(bytes, size);
-	bool ok = text && add(object, name, json_object_new_string(text));
+	bool ok = text && json_strict_add(object, name, json_object_new_string(text));
 
 	free(text);
 	return ok;
@@ -280,30 +269,19 @@ static struct json_object *request_new(const char *kind)
 {
 	struct json_object *object = json_object_new_object();
 
-	if (object && add(object, "sbx_attest", json_object_new_int(ATTEST_PROTOCOL_VERSION)) &&
-	    add(object, "request", json_object_new_string(kind)))
+	if (object &&
+	    json_strict_add(object, "sbx_attest", json_object_new_int(ATTEST_PROTOCOL_VERSION)) &&
+	    json_strict_add(object, "request", json_object_new_string(kind)))
 		return object;
 	json_object_put(object);
 	return NULL;
 }
 
-/* The request's line, newline included, malloc'ed; releases `object`. Slashes stay
- * unescaped: base64 has them, and "\/" would only lengthen the line. */
+/* The request's line, newline included, malloc'ed; releases `object`. */
 static char *request_finish(struct json_object *object)
 {
-	const char *text = object ? json_object_to_json_string_ext(object,
-			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : NULL;
-	char *line = NULL;
+	char *line = json_strict_line(object);
 
-	if (text) {
-		size_t length = strlen(text);
-
-		line = malloc(length + 2);
-		if (line) {
-			memcpy(line, text, length);
-			memcpy(line + length, "\n", 2);
-		}
-	}
 	json_object_put(object);
 	return line;
 }
@@ -314,7 +292,7 @@ char *evidence_request(const uint8_t nonce[SBX_NONCE_SIZE])
 	char hex[2 * SBX_NONCE_SIZE + 1];
 
 	hex_encode(nonce, SBX_NONCE_SIZE, hex);
-	if (object && !add(object, "nonce", json_object_new_string(hex))) {
+	if (object && !json_strict_add(object, "nonce", json_object_new_string(hex))) {
 		json_object_put(object);
 		return NULL;
 	}

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "encoding.h"
@@ -239,4 +240,33 @@ int json_strict_hex(struct json_object *object, const char *where, const char *n
 		return fail(reason, reason_size, "field %s%s: not %zu lower-case hex digits", where,
 			    name, 2 * size);
 	return 0;
+}
+
+bool json_strict_add(struct json_object *object, const char *name, struct json_object *value)
+{
+	if (!value)
+		return false;
+	if (json_object_object_add(object, name, value) != 0) {
+		json_object_put(value);
+		return false;
+	}
+	return true;
+}
+
+char *json_strict_line(struct json_object *object)
+{
+	const char *text = object ? json_object_to_json_string_ext(object,
+			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : NULL;
+	size_t length;
+	char *line;
+
+	if (!text)
+		return NULL;
+	length = strlen(text);
+	line = malloc(length + 2);
+	if (line) {
+		memcpy(line, text, length);
+		memcpy(line + length, "\n", 2);
+	}
+	return line;
 }

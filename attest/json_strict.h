@@ -1,9 +1,11 @@
 /* Strict reading of the JSON the verifier takes in (attest/README.md): one object per
  * message, exactly the members a format lists, each of the one JSON type it must
- * have. json-c does the parsing; this adds what json-c lets through. */
+ * have. json-c does the parsing; this adds what json-c lets through. And the one
+ * way the verifier writes its JSON lines, out-of-memory included. */
 #ifndef SBX_ATTEST_JSON_STRICT_H
 #define SBX_ATTEST_JSON_STRICT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,5 +53,14 @@ int json_strict_hex(struct json_object *object, const char *where, const char *n
 int json_strict_member(struct json_object *object, const char *where, const char *name,
 		       enum json_type type, struct json_object **member, char *reason,
 		       size_t reason_size);
+
+/* Adds `value` (released if it cannot be added) as member `name`. False if `value`
+ * is NULL, as json-c's constructors return it when out of memory, or the add fails. */
+bool json_strict_add(struct json_object *object, const char *name, struct json_object *value);
+
+/* `object` as one line of JSON and a newline, malloc'ed, with '/' unescaped (base64
+ * has them, and "\/" would only lengthen the line); NULL if `object` is NULL or
+ * memory runs out. `object` stays the caller's. */
+char *json_strict_line(struct json_object *object);
 
 #endif

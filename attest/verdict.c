@@ -1,6 +1,5 @@
 /* The verdict's bookkeeping and its JSON form. A verdict with no check at all is not
  * trusted: nothing was positively verified. */
-#define _GNU_SOURCE   /* asprintf */
 #include "verdict.h"
 
 #include <stdarg.h>
@@ -10,6 +9,8 @@
 #include <string.h>
 
 #include <json-c/json.h>
+
+#include "json_strict.h"
 
 static const char *const status_names[] = {
 	[VERIFY_TRUSTED] = "trusted",
@@ -133,7 +134,6 @@ char *verdict_json(const struct verdict *verdict)
 	const int status = verdict_outcome(verdict);
 	json_object *object = json_object_new_object(), *checks = json_object_new_array();
 	const char *reason = verdict->check_count ? verdict->reason : "no check was made";
-	const char *text;
 	char *line = NULL;
 
 	for (size_t i = 0; i < verdict->check_count; i++)
@@ -143,11 +143,8 @@ char *verdict_json(const struct verdict *verdict)
 	json_object_object_add(object, "reason",
 			       status == VERIFY_TRUSTED ? NULL : json_object_new_string(reason));
 	json_object_object_add(object, "checks", checks);
-	text = json_object_to_json_string_ext(object, JSON_C_TO_STRING_PLAIN |
-							      JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (!object || !checks || json_object_array_length(checks) != verdict->check_count ||
-	    !text || asprintf(&line, "%s\n", text) < 0)
-		line = NULL;
+	if (object && checks && json_object_array_length(checks) == verdict->check_count)
+		line = json_strict_line(object);
 	if (!object)
 		json_object_put(checks);
 	json_object_put(object);
