@@ -1,8 +1,7 @@
-/* The agent's side of attest/README.md: one request line parsed strictly with
- * json-c (a depth limit, strict mode, UTF-8 checked, exactly the listed fields
- * with their types), one response line built. */
+/* The agent's side of attest/README.md: one request line, parsed and checked by
+ * request.c, answered by the TPM, the hypervisor and the securebox; one response
+ * line built with json-c. */
 #define _GNU_SOURCE   /* asprintf */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,10 +9,7 @@
 #include <json-c/json.h>
 
 #include "agent.h"
-
-/* A request is one flat object; anything deeper is refused by the tokener before
- * it can cost stack. */
-#define REQUEST_DEPTH_MAX 4
+#include "request.h"
 
 static char *response_line(struct json_object *response)
 {
@@ -49,23 +45,6 @@ char *protocol_error(const char *message)
 	return response_line(response);
 }
 
-static char *error_response(const char *format, ...) __attribute__((format(printf, 1, 2)));
-static char *error_response(const char *format, ...)
-{
-	char message[AGENT_ERROR_SIZE];
-	va_list arguments;
-
-	va_start(arguments, format);
-	vsnprintf(message, sizeof(message), format, arguments);
-	va_end(arguments);
-	/* Messages echo bits of the request; cutting one could split a UTF-8
-	 * sequence, so whatever is not ASCII is not echoed. */
-	for (char *c = message; *c; c++)
-		if ((unsigned char)*c >= 0x80)
-			*c = '?';
-	return protocol_error(message);
-}
-
 /* Adds `name` as base64; 0, or -1 when out of memory. */
 static int add_base64(struct json_object *object, const char *name, const struct buffer *data)
 {
@@ -79,68 +58,10 @@ static int add_base64(struct json_object *object, const char *name, const struct
 	return 0;
 }
 
-/* Each request, the fields it may carry besides "sbx_attest" and "request", and
- * what answers it. */
-struct request_kind {
-	const char *name;
-	const char *fields[2];
-	char *(*respond)(struct agent_tpm *tpm, struct json_object *request);
-};
-
-/* Every key must be a known one; the contract refuses a field it does not list. */
-static const char *unknown_field(struct json_object *request, const struct request_kind *kind)
-{
-	json_object_object_foreach(request, key, value) {
-		int known = !strcmp(key, "sbx_attest") || !strcmp(key, "request");
-
-		(void)value;
-		for (size_t i = 0; i < 2 && !known; i++)
-			known = kind->fields[i] && !strcmp(key, kind->fields[i]);
-		if (!known)
-			return key;
-	}
-	return NULL;
-}
-
-/* A required string field, its length in *length. */
-static const char *string_field(struct json_object *request, const char *name, size_t *length)
-{
-	struct json_object *value;
-
-	if (!json_object_object_get_ex(request, name, &value) ||
-	    !json_object_is_type(value, json_type_string))
-		return NULL;
-	*length = (size_t)json_object_get_string_len(value);
-	return json_object_get_string(value);
-}
-
-static int nonce_decode(const char *hex, size_t length, uint8_t nonce[SBX_NONCE_SIZE])
-{
-	if (length != 2 * SBX_NONCE_SIZE)
-		return -1;
-	for (size_t i = 0; i < SBX_NONCE_SIZE; i++) {
-		unsigned value = 0;
-
-		for (size_t j = 0; j < 2; j++) {
-			char digit = hex[2 * i + j];
-
-			if (digit >= '0' && digit <= '9')
-				value = value * 16 + (unsigned)(digit - '0');
-			else if (digit >= 'a' && digit <= 'f')
-				value = value * 16 + (unsigned)(digit - 'a' + 10);
-			else
-				return -1;
-		}
-		nonce[i] = (uint8_t)value;
-	}
-	return 0;
-}
-
-static char *identity_response(struct agent_tpm *tpm, struct json_object *request)
+static char *identity_response(struct agent_tpm *tpm)
 {
 	struct json_object *response;
 
-	(void)request;   /* it has no fields beyond the version and its name */
 	if (!tpm->ek_certificate.size)
 		return protocol_error(tpm->ek_certificate_missing);
 	response = response_new("identity");
@@ -153,27 +74,13 @@ static char *identity_response(struct agent_tpm *tpm, struct json_object *reques
 	return response_line(response);
 }
 
-static char *activate_response(struct agent_tpm *tpm, struct json_object *request)
+static char *activate_response(struct agent_tpm *tpm, const struct request *request)
 {
-	struct buffer blob = { 0 }, secret = { 0 }, credential = { 0 };
+	struct buffer credential = { 0 };
 	char error[AGENT_ERROR_SIZE];
 	struct json_object *response;
-	const char *text;
-	size_t length;
-	int status;
 
-	text = string_field(request, "credential_blob", &length);
-	if (!text || base64_decode(text, length, &blob))
-		return protocol_error("credential_blob must be a string of strict base64");
-	text = string_field(request, "secret", &length);
-	if (!text || base64_decode(text, length, &secret)) {
-		buffer_free(&blob);
-		return protocol_error("secret must be a string of strict base64");
-	}
-	status = tpm_activate(tpm, &blob, &secret, &credential, error);
-	buffer_free(&blob);
-	buffer_free(&secret);
-	if (status)
+	if (tpm_activate(tpm, &request->credential_blob, &request->secret, &credential, error))
 		return protocol_error(error);
 	response = response_new("activate");
 	if (!response || add_base64(response, "credential", &credential)) {
@@ -223,126 +130,44 @@ static struct json_object *evidence_object(struct agent_tpm *tpm, const char *no
 	return response;
 }
 
-static char *evidence_response(struct agent_tpm *tpm, struct json_object *request)
+static char *evidence_response(struct agent_tpm *tpm, const struct request *request)
 {
 	struct evidence_parts parts = { 0 };
-	uint8_t nonce[SBX_NONCE_SIZE];
 	char error[AGENT_ERROR_SIZE];
 	struct json_object *response;
-	const char *nonce_hex;
-	size_t length;
 
-	nonce_hex = string_field(request, "nonce", &length);
-	if (!nonce_hex || nonce_decode(nonce_hex, length, nonce))
-		return error_response("nonce must be a string of %d bytes in lower-case hex",
-				      SBX_NONCE_SIZE);
 	if (!tpm->ek_certificate.size)
 		return protocol_error(tpm->ek_certificate_missing);
-	if (tpm_quote(tpm, nonce, &parts.attest, &parts.signature, error) ||
+	if (tpm_quote(tpm, request->nonce, &parts.attest, &parts.signature, error) ||
 	    firmware_log_read(&parts.firmware_log, error) || hv_log_read(&parts.hv_log, error) ||
-	    securebox_report(nonce, &parts.report, error)) {
+	    securebox_report(request->nonce, &parts.report, error)) {
 		evidence_parts_free(&parts);
 		return protocol_error(error);
 	}
-	response = evidence_object(tpm, nonce_hex, &parts);
+	response = evidence_object(tpm, request->nonce_hex, &parts);
 	evidence_parts_free(&parts);
 	return response ? response_line(response) : protocol_error("out of memory");
-}
-
-/* The requests attest/README.md lists. */
-static const struct request_kind request_kinds[] = {
-	{ "identity", { NULL, NULL }, identity_response },
-	{ "activate", { "credential_blob", "secret" }, activate_response },
-	{ "evidence", { "nonce", NULL }, evidence_response },
-};
-
-static const struct request_kind *find_kind(const char *name)
-{
-	for (size_t i = 0; i < sizeof(request_kinds) / sizeof(request_kinds[0]); i++)
-		if (!strcmp(request_kinds[i].name, name))
-			return &request_kinds[i];
-	return NULL;
-}
-
-static struct json_object *parse_request(const char *text, size_t length,
-					 char error[AGENT_ERROR_SIZE])
-{
-	struct json_tokener *tokener;
-	struct json_object *request;
-	enum json_tokener_error status;
-	size_t consumed;
-
-	if (memchr(text, '\0', length)) {
-		snprintf(error, AGENT_ERROR_SIZE, "the request holds a NUL byte");
-		return NULL;
-	}
-	tokener = json_tokener_new_ex(REQUEST_DEPTH_MAX);
-	if (!tokener) {
-		snprintf(error, AGENT_ERROR_SIZE, "out of memory");
-		return NULL;
-	}
-	json_tokener_set_flags(tokener, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-	request = json_tokener_parse_ex(tokener, text, (int)length);
-	status = json_tokener_get_error(tokener);
-	consumed = json_tokener_get_parse_end(tokener);
-	json_tokener_free(tokener);
-	if (status != json_tokener_success || !request) {
-		snprintf(error, AGENT_ERROR_SIZE, "the request is not valid JSON: %s",
-			 status == json_tokener_continue ? "it ends early"
-							 : json_tokener_error_desc(status));
-		json_object_put(request);
-		return NULL;
-	}
-	if (consumed != length) {
-		snprintf(error, AGENT_ERROR_SIZE, "the request has bytes after its JSON value");
-		json_object_put(request);
-		return NULL;
-	}
-	if (!json_object_is_type(request, json_type_object)) {
-		snprintf(error, AGENT_ERROR_SIZE, "the request is not a JSON object");
-		json_object_put(request);
-		return NULL;
-	}
-	return request;
-}
-
-static char *dispatch(struct agent_tpm *tpm, struct json_object *request)
-{
-	const struct request_kind *kind;
-	struct json_object *version;
-	const char *name, *unknown;
-	size_t length;
-
-	if (!json_object_object_get_ex(request, "sbx_attest", &version) ||
-	    !json_object_is_type(version, json_type_int))
-		return protocol_error("sbx_attest (the protocol version) must be an integer");
-	if (json_object_get_int64(version) != AGENT_PROTOCOL_VERSION)
-		return error_response("protocol version %s is not supported (only %d)",
-				      json_object_to_json_string(version),
-				      AGENT_PROTOCOL_VERSION);
-	name = string_field(request, "request", &length);
-	if (!name)
-		return protocol_error("request must be a string");
-	kind = strlen(name) == length ? find_kind(name) : NULL;
-	if (!kind)
-		return error_response("unknown request %.64s", json_object_to_json_string(
-			json_object_object_get(request, "request")));
-	unknown = unknown_field(request, kind);
-	if (unknown)
-		return error_response("unknown field \"%.64s\" in the %s request", unknown,
-				      kind->name);
-	return kind->respond(tpm, request);
 }
 
 char *protocol_handle(struct agent_tpm *tpm, const char *text, size_t length)
 {
 	char error[AGENT_ERROR_SIZE];
-	struct json_object *request = parse_request(text, length, error);
-	char *response;
+	struct request request;
+	char *response = NULL;
 
-	if (!request)
+	if (request_parse(text, length, &request, error))
 		return protocol_error(error);
-	response = dispatch(tpm, request);
-	json_object_put(request);
+	switch (request.kind) {
+	case REQUEST_IDENTITY:
+		response = identity_response(tpm);
+		break;
+	case REQUEST_ACTIVATE:
+		response = activate_response(tpm, &request);
+		break;
+	case REQUEST_EVIDENCE:
+		response = evidence_response(tpm, &request);
+		break;
+	}
+	request_free(&request);
 	return response;
 }
