@@ -249,11 +249,7 @@ static void check_counters(struct verification *v, const struct quote_clock *clo
 		 * recorded since: comparing them would refuse every old piece. */
 		verdict_skip(v->verdict, "quote.counters",
 			     "offline: counters are compared only with a live quote");
-	else if (!enrollment->has_counters)
-		verdict_ok(v->verdict, "quote.counters");
-	else if (clock->reset_count < enrollment->reset_count ||
-		 (clock->reset_count == enrollment->reset_count &&
-		  clock->restart_count < enrollment->restart_count))
+	else if (enrollment_counts_below(enrollment, clock->reset_count, clock->restart_count))
 		verdict_fail(v->verdict, "quote.counters", VERIFY_UNTRUSTED,
 			     "reset/restart counts %u/%u are below the %u/%u seen before",
 			     clock->reset_count, clock->restart_count, enrollment->reset_count,

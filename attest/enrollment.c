@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -372,25 +373,96 @@ failed:
 	return -1;
 }
 
+/* Read-modify-write of a record happens under an exclusive lock of the store
+ * (DIR/.lock), so that two verifiers cannot lose each other's counts. Returns the
+ * lock's descriptor, or -1 with `reason`. */
+static int store_lock(const char *directory, char reason[ENROLLMENT_REASON_SIZE])
+{
+	char path[PATH_MAX];
+	int fd, length;
+
+	if (directory_create(directory, reason) || directory_private(directory, reason))
+		return -1;
+	length = snprintf(path, sizeof(path), "%s/.lock", directory);
+	if (length < 0 || (size_t)length >= sizeof(path))
+		return fail(reason, "state directory path too long");
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return fail(reason, "cannot open %s: %s", path, strerror(errno));
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			close(fd);
+			return fail(reason, "cannot lock %s: %s", path, strerror(errno));
+		}
+	}
+	return fd;
+}
+
+static bool same_enrolment(const struct enrollment *a, const struct enrollment *b)
+{
+	return a->ak_public_size == b->ak_public_size &&
+	       !memcmp(a->ak_public, b->ak_public, a->ak_public_size) &&
+	       !memcmp(a->ak_name, b->ak_name, AK_NAME_SIZE) &&
+	       !memcmp(a->ek_certificate_sha256, b->ek_certificate_sha256,
+		       sizeof(a->ek_certificate_sha256));
+}
+
+int enrollment_advance(const char *directory, const struct enrollment *seen,
+		       uint32_t reset_count, uint32_t restart_count,
+		       char reason[ENROLLMENT_REASON_SIZE])
+{
+	struct enrollment current;
+	int lock = store_lock(directory, reason), found, status;
+
+	if (lock < 0)
+		return -1;
+	found = enrollment_load(directory, seen->ak_name, &current, reason);
+	if (found == 0)
+		status = fail(reason, "the AK's record was removed meanwhile");
+	else if (found < 0)
+		status = -1;
+	else if (!same_enrolment(&current, seen))
+		status = fail(reason, "the AK was enrolled again meanwhile");
+	else if (enrollment_counts_below(&current, reset_count, restart_count)) {
+		fail(reason, "reset/restart counts %u/%u are below the %u/%u recorded meanwhile",
+		     reset_count, restart_count, current.reset_count, current.restart_count);
+		status = ENROLLMENT_COUNTS_BELOW;
+	} else {
+		current.has_counters = true;
+		current.reset_count = reset_count;
+		current.restart_count = restart_count;
+		status = enrollment_store(directory, &current, reason);
+	}
+	close(lock);
+	return status;
+}
+
 int enrollment_enroll(const char *directory, struct enrollment *record,
 		      char reason[ENROLLMENT_REASON_SIZE])
 {
 	struct enrollment previous;
 	char detail[ENROLLMENT_REASON_SIZE];
-	int found = enrollment_load(directory, record->ak_name, &previous, detail);
+	int lock = store_lock(directory, reason), found, status;
 
-	if (found < 0)
-		return fail(reason, "the AK's record is kept, as it cannot be read (remove it to "
-			    "enrol again): %s", detail);
+	if (lock < 0)
+		return -1;
+	found = enrollment_load(directory, record->ak_name, &previous, detail);
 	record->has_counters = false;
 	record->reset_count = 0;
 	record->restart_count = 0;
-	if (found == 1 && previous.has_counters &&
-	    !memcmp(previous.ek_certificate_sha256, record->ek_certificate_sha256,
-		    sizeof(record->ek_certificate_sha256))) {
-		record->has_counters = true;
-		record->reset_count = previous.reset_count;
-		record->restart_count = previous.restart_count;
+	if (found < 0) {
+		status = fail(reason, "the AK's record is kept, as it cannot be read (remove it "
+			      "to enrol again): %s", detail);
+	} else {
+		if (found == 1 && previous.has_counters &&
+		    !memcmp(previous.ek_certificate_sha256, record->ek_certificate_sha256,
+			    sizeof(record->ek_certificate_sha256))) {
+			record->has_counters = true;
+			record->reset_count = previous.reset_count;
+			record->restart_count = previous.restart_count;
+		}
+		status = enrollment_store(directory, record, reason);
 	}
-	return enrollment_store(directory, record, reason);
+	close(lock);
+	return status;
 }

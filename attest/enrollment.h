@@ -34,6 +34,30 @@ int enrollment_load(const char *directory, const uint8_t ak_name[AK_NAME_SIZE],
 int enrollment_store(const char *directory, const struct enrollment *enrollment,
 		     char reason[ENROLLMENT_REASON_SIZE]);
 
+/* Whether counts `reset_count`/`restart_count` are below those `enrollment`
+ * records (ATTESTATION.md, step 9): a TPM's reset count only grows, and its restart
+ * count only grows between resets. False if it records none. Inline: the quote
+ * check uses it without the store. */
+static inline bool enrollment_counts_below(const struct enrollment *enrollment,
+					   uint32_t reset_count, uint32_t restart_count)
+{
+	return enrollment->has_counters &&
+	       (reset_count < enrollment->reset_count ||
+		(reset_count == enrollment->reset_count &&
+		 restart_count < enrollment->restart_count));
+}
+
+/* Records the counts of a trusted quote by the AK of `seen`, the record the quote
+ * was verified against. Under the store's lock and against the record as it is
+ * now, since another verifier may have written it meanwhile: counts below the
+ * recorded ones are refused with ENROLLMENT_COUNTS_BELOW (the quote is older than
+ * one trusted since), a record that no longer equals `seen` apart from its counts
+ * with -1. Returns 0, or one of those with `reason`. */
+#define ENROLLMENT_COUNTS_BELOW (-2)
+int enrollment_advance(const char *directory, const struct enrollment *seen,
+		       uint32_t reset_count, uint32_t restart_count,
+		       char reason[ENROLLMENT_REASON_SIZE]);
+
 /* Enrols the AK of `record` (its counters are set here): enrolling the same AK
  * against the same EK certificate again keeps the counts already seen, so that
  * enrolling cannot make an old quote acceptable. An existing record that does not

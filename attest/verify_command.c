@@ -121,18 +121,19 @@ static int parse_options(int argc, char **argv, struct verify_options *options)
 	return 0;
 }
 
-/* A live trusted quote raises the recorded counts (they never go down: the
- * verification already refused lower ones). */
+/* A live trusted quote raises the recorded counts; they never go down, not even
+ * when another verifier recorded higher ones since this one loaded the record. */
 static void advance_counters(const struct verify_options *options,
 			     const struct attestation_result *result, struct verdict *verdict)
 {
-	struct enrollment record = result->enrollment;
 	char reason[ENROLLMENT_REASON_SIZE] = "";
+	int status = enrollment_advance(options->common.state, &result->enrollment,
+					result->clock.reset_count, result->clock.restart_count,
+					reason);
 
-	record.has_counters = true;
-	record.reset_count = result->clock.reset_count;
-	record.restart_count = result->clock.restart_count;
-	if (enrollment_store(options->common.state, &record, reason))
+	if (status == ENROLLMENT_COUNTS_BELOW)
+		verdict_fail(verdict, "enrollment.counters", VERIFY_UNTRUSTED, "%s", reason);
+	else if (status)
 		verdict_fail(verdict, "enrollment.counters", VERDICT_ERROR,
 			     "cannot record the counts: %s", reason);
 	else

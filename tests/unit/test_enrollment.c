@@ -303,6 +303,15 @@ static void test_shared_or_special_records_are_refused(void **state)
 	assert_int_equal(unlink(record), 0);
 }
 
+/* The store's lock file, which enrolling and recording counts leave behind. */
+static void unlink_lock(void)
+{
+	char lock[300];
+
+	snprintf(lock, sizeof(lock), "%s/.lock", directory);
+	assert_int_equal(unlink(lock), 0);
+}
+
 /* Enrolling again keeps the counts seen with the same EK certificate, drops them
  * with another, and never replaces a record that does not load. */
 static void test_enrol_again(void **state)
@@ -339,6 +348,53 @@ static void test_enrol_again(void **state)
 	assert_int_equal(after.st_size, 40);
 	assert_int_equal(after.st_ino, before.st_ino);
 	assert_int_equal(unlink(record), 0);
+	unlink_lock();
+}
+
+/* A verifier records a trusted quote's counts against the record as it is when
+ * it writes, not as it was when the quote was checked: another verifier may have
+ * recorded higher counts in between, and those must not go down. */
+static void test_counts_advance_against_the_record_now(void **state)
+{
+	struct enrollment seen = enrolled, counted = enrolled, loaded, other = enrolled;
+	char reason[ENROLLMENT_REASON_SIZE] = "", lock[300];
+	struct stat status;
+
+	(void)state;
+	store_ok(&enrolled);   /* what this verifier loaded: no counts yet */
+	counted.has_counters = true;
+	counted.reset_count = 9;
+	counted.restart_count = 2;
+	store_ok(&counted);    /* what another verifier recorded meanwhile */
+
+	assert_int_equal(enrollment_advance(directory, &seen, 5, 0, reason),
+			 ENROLLMENT_COUNTS_BELOW);
+	assert_non_null(strstr(reason, "5/0 are below the 9/2"));
+	assert_int_equal(enrollment_advance(directory, &seen, 9, 1, reason),
+			 ENROLLMENT_COUNTS_BELOW);
+	assert_int_equal(enrollment_load(directory, enrolled.ak_name, &loaded, reason), 1);
+	assert_int_equal(loaded.reset_count, 9);
+	assert_int_equal(loaded.restart_count, 2);
+
+	assert_int_equal(enrollment_advance(directory, &seen, 9, 2, reason), 0);
+	assert_int_equal(enrollment_advance(directory, &seen, 10, 0, reason), 0);
+	assert_int_equal(enrollment_load(directory, enrolled.ak_name, &loaded, reason), 1);
+	assert_true(loaded.has_counters);
+	assert_int_equal(loaded.reset_count, 10);
+	assert_int_equal(loaded.restart_count, 0);
+
+	/* Enrolled again against another EK certificate since: not this record. */
+	other.ek_certificate_sha256[0] ^= 1;
+	assert_int_equal(enrollment_advance(directory, &other, 11, 0, reason), -1);
+	assert_non_null(strstr(reason, "enrolled again meanwhile"));
+
+	snprintf(lock, sizeof(lock), "%s/.lock", directory);
+	assert_int_equal(stat(lock, &status), 0);
+	assert_int_equal(status.st_mode & 0777, 0600);
+	assert_int_equal(unlink(record), 0);
+	assert_int_equal(enrollment_advance(directory, &seen, 11, 0, reason), -1);
+	assert_non_null(strstr(reason, "removed meanwhile"));
+	unlink_lock();
 }
 
 int main(void)
@@ -351,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_and_unreadable_records),
 		cmocka_unit_test(test_shared_or_special_records_are_refused),
 		cmocka_unit_test(test_enrol_again),
+		cmocka_unit_test(test_counts_advance_against_the_record_now),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
