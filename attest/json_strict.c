@@ -5,6 +5,7 @@
  * than its parsed objects have members repeated a name. */
 #include "json_strict.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -269,4 +270,35 @@ char *json_strict_line(struct json_object *object)
 		memcpy(line + length, "\n", 2);
 	}
 	return line;
+}
+
+int json_strict_file_read(const char *path, size_t size_max, char **text, size_t *size,
+			  char *reason, size_t reason_size)
+{
+	FILE *file = fopen(path, "rb");
+	int status = 0;
+
+	*text = NULL;
+	*size = 0;
+	if (!file)
+		return fail(reason, reason_size, "cannot open %s: %s", path, strerror(errno));
+	/* One byte over the cap tells a file at the cap from a longer one. */
+	*text = malloc(size_max + 1);
+	if (!*text)
+		status = fail(reason, reason_size, "out of memory reading %s", path);
+	else
+		*size = fread(*text, 1, size_max + 1, file);
+	if (!status && ferror(file))
+		status = fail(reason, reason_size, "cannot read %s: %s", path, strerror(errno));
+	else if (!status && *size > size_max) {
+		fail(reason, reason_size, "%s is larger than %zu bytes", path, size_max);
+		status = JSON_STRICT_TOO_LARGE;
+	}
+	fclose(file);
+	if (status) {
+		free(*text);
+		*text = NULL;
+		*size = 0;
+	}
+	return status;
 }

@@ -54,6 +54,14 @@ int json_strict_member(struct json_object *object, const char *where, const char
 		       enum json_type type, struct json_object **member, char *reason,
 		       size_t reason_size);
 
+/* Reads the file at `path` whole into a malloc'ed buffer (`*size` bytes, no NUL
+ * added) for one of the parsers above. Returns 0; JSON_STRICT_TOO_LARGE if it is
+ * longer than `size_max` bytes (the input is refused, not the verifier's fault);
+ * or -1 if it cannot be opened or read. `reason` names the path in both. */
+#define JSON_STRICT_TOO_LARGE (-2)
+int json_strict_file_read(const char *path, size_t size_max, char **text, size_t *size,
+			  char *reason, size_t reason_size);
+
 /* Adds `value` (released if it cannot be added) as member `name`. False if `value`
  * is NULL, as json-c's constructors return it when out of memory, or the add fails. */
 bool json_strict_add(struct json_object *object, const char *name, struct json_object *value);

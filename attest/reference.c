@@ -4,7 +4,6 @@
  * describe the very launch plan this verifier was built with. */
 #include "reference.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,33 +195,21 @@ int reference_parse(const char *text, size_t size, struct reference *reference,
 int reference_load(const char *path, struct reference *reference,
 		   char reason[REFERENCE_REASON_SIZE])
 {
-	FILE *file = fopen(path, "rb");
 	char *text;
 	size_t size;
 	int status;
 
 	memset(reference, 0, sizeof(*reference));
-	if (!file)
-		return fail(reason, "cannot open %s: %s", path, strerror(errno));
-	/* One byte more than the cap, to tell a file at the cap from a longer one. */
-	text = malloc(REFERENCE_FILE_SIZE_MAX + 1);
-	if (!text) {
-		fclose(file);
-		return fail(reason, "out of memory");
-	}
-	size = fread(text, 1, REFERENCE_FILE_SIZE_MAX + 1, file);
-	if (ferror(file)) {
-		status = fail(reason, "cannot read %s", path);
-	} else {
-		status = reference_parse(text, size, reference, reason);
-		if (status) {
-			char detail[REFERENCE_REASON_SIZE];
+	if (json_strict_file_read(path, REFERENCE_FILE_SIZE_MAX, &text, &size, reason,
+				  REFERENCE_REASON_SIZE))
+		return -1;
+	status = reference_parse(text, size, reference, reason);
+	if (status) {
+		char detail[REFERENCE_REASON_SIZE];
 
-			snprintf(detail, sizeof(detail), "%s", reason);
-			fail(reason, "%s: %s", path, detail);
-		}
+		snprintf(detail, sizeof(detail), "%s", reason);
+		fail(reason, "%s: %s", path, detail);
 	}
 	free(text);
-	fclose(file);
 	return status;
 }

@@ -15,6 +15,7 @@
 #include "encoding.h"
 #include "enrollment.h"
 #include "evidence.h"
+#include "json_strict.h"
 #include "reference.h"
 
 struct verify_options {
@@ -225,56 +226,23 @@ static int verify_live(const struct verify_options *options, const struct refere
 	return failed;
 }
 
-/* Whole-file read, capped as the agent's responses are: a longer file is malformed
- * evidence, as a longer response would be; other failures are the verifier's
- * (`*failure` tells which). */
-static char *read_file(const char *path, size_t *size, int *failure, char *reason,
-		       size_t reason_size)
-{
-	FILE *file = fopen(path, "rb");
-	char *text;
-	size_t used;
-	bool ok = false;
-
-	*failure = VERDICT_ERROR;
-
-	if (!file) {
-		snprintf(reason, reason_size, "cannot open %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	text = malloc(ATTEST_RESPONSE_SIZE_MAX + 1);
-	used = text ? fread(text, 1, ATTEST_RESPONSE_SIZE_MAX + 1, file) : 0;
-	if (!text) {
-		snprintf(reason, reason_size, "out of memory");
-	} else if (ferror(file)) {
-		snprintf(reason, reason_size, "cannot read %s: %s", path, strerror(errno));
-	} else if (used > ATTEST_RESPONSE_SIZE_MAX) {
-		*failure = VERIFY_MALFORMED;
-		snprintf(reason, reason_size, "%s is larger than a response may be (%u bytes)",
-			 path, ATTEST_RESPONSE_SIZE_MAX);
-	} else {
-		ok = true;
-	}
-	fclose(file);
-	if (!ok) {
-		free(text);
-		return NULL;
-	}
-	*size = used;
-	return text;
-}
-
 static int verify_file(const struct verify_options *options, const struct reference *reference,
 		       const char *path)
 {
 	struct attestation_input input = { .live = false };
 	char reason[VERDICT_REASON_SIZE];
 	size_t size;
-	int status;
-	char *text = read_file(path, &size, &status, reason, sizeof(reason));
+	char *text;
+	/* Capped as the agent's responses are: a longer file is malformed evidence, as a
+	 * longer response would be; other failures are the verifier's. */
+	int status = json_strict_file_read(path, ATTEST_RESPONSE_SIZE_MAX, &text, &size, reason,
+					   sizeof(reason));
 
-	if (!text)
-		return attest_print_error("evidence.file", status, "%s", reason);
+	if (status)
+		return attest_print_error("evidence.file",
+					  status == JSON_STRICT_TOO_LARGE ? VERIFY_MALFORMED :
+									    VERDICT_ERROR,
+					  "%s", reason);
 	status = verify_response(options, reference, text, size, &input);
 	free(text);
 	return status;

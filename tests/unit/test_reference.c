@@ -331,6 +331,10 @@ static void test_load(void **state)
 	assert_int_equal(reference_load(path, &reference, reason), -1);
 	assert_non_null(strstr(reason, path));
 	assert_non_null(strstr(reason, "missing field sbx_reference"));
+	/* One byte over the 4 MiB cap is refused before it is parsed. */
+	assert_int_equal(truncate(path, (4 << 20) + 1), 0);
+	assert_int_equal(reference_load(path, &reference, reason), -1);
+	assert_non_null(strstr(reason, "is larger than 4194304 bytes"));
 	unlink(path);
 
 	assert_int_equal(reference_load(path, &reference, reason), -1);
