@@ -143,10 +143,16 @@ static int read_ek_certificate(struct agent_tpm *tpm, char error[AGENT_ERROR_SIZ
 
 		rc = Esys_NV_Read(tpm->context, ESYS_TR_RH_OWNER, index, ESYS_TR_PASSWORD,
 				  ESYS_TR_NONE, ESYS_TR_NONE, chunk, offset, &data);
-		if (rc != TSS2_RC_SUCCESS || data->size != chunk) {
-			Esys_Free(data);
+		if (rc != TSS2_RC_SUCCESS) {
 			buffer_free(&tpm->ek_certificate);
 			return tpm_fail(error, "TPM2_NV_Read of the EK certificate", rc);
+		}
+		if (data->size != chunk) {
+			snprintf(error, AGENT_ERROR_SIZE, "TPM2_NV_Read of the EK certificate "
+				 "returned %u bytes at offset %u, not %u", data->size, offset, chunk);
+			Esys_Free(data);
+			buffer_free(&tpm->ek_certificate);
+			return -1;
 		}
 		memcpy(tpm->ek_certificate.bytes + offset, data->buffer, chunk);
 		Esys_Free(data);
