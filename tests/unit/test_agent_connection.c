@@ -45,6 +45,20 @@ static void *trickle_run(void *argument)
 	return NULL;
 }
 
+/* The call under test began at `start` and has returned: at its deadline. */
+static void trickle_end(struct trickle *trickle, pthread_t thread, long long start,
+			const int fds[2])
+{
+	long long elapsed = now_milliseconds() - start;
+
+	assert_true(elapsed >= DEADLINE_MILLISECONDS);
+	assert_true(elapsed < DEADLINE_MILLISECONDS + SLACK_MILLISECONDS);
+	trickle->stop = true;
+	pthread_join(thread, NULL);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 static void socket_pair(int fds[2])
 {
 	int small = 4096;
@@ -61,7 +75,7 @@ static void test_trickled_request_ends_at_the_deadline(void **state)
 	char line[4096];
 	size_t length = 0;
 	pthread_t thread;
-	long long start, elapsed;
+	long long start;
 	int fds[2];
 
 	(void)state;
@@ -72,13 +86,7 @@ static void test_trickled_request_ends_at_the_deadline(void **state)
 	assert_int_equal(request_read(fds[0], line, sizeof(line), &length,
 				      start + DEADLINE_MILLISECONDS),
 			 REQUEST_TIMED_OUT);
-	elapsed = now_milliseconds() - start;
-	assert_true(elapsed >= DEADLINE_MILLISECONDS);
-	assert_true(elapsed < DEADLINE_MILLISECONDS + SLACK_MILLISECONDS);
-	trickle.stop = true;
-	pthread_join(thread, NULL);
-	close(fds[0]);
-	close(fds[1]);
+	trickle_end(&trickle, thread, start, fds);
 }
 
 /* Before the fix, a send timeout bounded each send only: a reader taking a byte
@@ -89,7 +97,7 @@ static void test_trickling_reader_ends_at_the_deadline(void **state)
 	struct trickle trickle = { .writes = false };
 	char *response = malloc(size);
 	pthread_t thread;
-	long long start, elapsed;
+	long long start;
 	int fds[2];
 
 	(void)state;
@@ -100,13 +108,7 @@ static void test_trickling_reader_ends_at_the_deadline(void **state)
 	assert_int_equal(pthread_create(&thread, NULL, trickle_run, &trickle), 0);
 	start = now_milliseconds();
 	assert_int_equal(response_send(fds[0], response, size, start + DEADLINE_MILLISECONDS), -1);
-	elapsed = now_milliseconds() - start;
-	assert_true(elapsed >= DEADLINE_MILLISECONDS);
-	assert_true(elapsed < DEADLINE_MILLISECONDS + SLACK_MILLISECONDS);
-	trickle.stop = true;
-	pthread_join(thread, NULL);
-	close(fds[0]);
-	close(fds[1]);
+	trickle_end(&trickle, thread, start, fds);
 	free(response);
 }
 
