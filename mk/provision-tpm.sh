@@ -17,7 +17,10 @@ state="$1"
 [ -d "$state" ] || { echo "provision-tpm: $state is not a directory" >&2; exit 2; }
 root=$(cd "$(dirname "$0")/.." && pwd)
 ca="$root/build/tpm-ca"
+# The CA's private keys sign EK certificates: whoever reads them can mint one.
+umask 077
 mkdir -p "$ca"
+chmod 700 "$ca"
 
 # One run at a time: the first creates the CA, and the serial number file must
 # not be shared by two runs at once.
