@@ -7,7 +7,9 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 	-Iinclude -Ihv -Ipolicy
 FUZZERS     := $(BUILD)/fuzz/fuzz_multiboot2 $(BUILD)/fuzz/fuzz_policy \
 	$(BUILD)/fuzz/fuzz_securebox_request $(BUILD)/fuzz/fuzz_event_log \
-	$(BUILD)/fuzz/fuzz_evidence $(BUILD)/fuzz/fuzz_reference
+	$(BUILD)/fuzz/fuzz_evidence $(BUILD)/fuzz/fuzz_reference \
+	$(BUILD)/fuzz/fuzz_attestation $(BUILD)/fuzz/fuzz_attestation_fields \
+	$(BUILD)/fuzz/fuzz_ek_identity $(BUILD)/fuzz/fuzz_agent_request
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS := 15
 
@@ -64,16 +66,68 @@ $(BUILD)/fuzz/fuzz_reference: tests/fuzz/fuzz_reference.c attest/reference.c \
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(ATTEST_MBEDTLS_CPPFLAGS) -o $@ $(filter %.c %.a,$^) -ljson-c
 
+# The whole verification (attest/attestation_verify.c) on evidence from the unit
+# tests' software attester (tests/unit/attester_model.h), which the fixture also
+# uses for its reference and enrolment: as a response line, and as binary fields.
+FUZZ_ATTESTATION_SOURCES := tests/fuzz/attestation_fixture.c tests/fuzz/evidence_fields.c \
+	attest/attestation_verify.c attest/verdict.c attest/report_verify.c attest/evidence.c \
+	$(FUZZ_ATTEST_IO_SOURCES) $(ATTEST_QUOTE_SOURCES) $(ATTEST_EVENT_LOG_SOURCES) \
+	tests/unit/attester_model.c tests/unit/attester_logs.c hv/event_log.c \
+	hv/tpm/tpm2_command.c hv/tpm/tpm2_marshal.c
+FUZZ_ATTESTATION_HEADERS := $(wildcard tests/fuzz/*.h attest/*.h) tests/unit/attester_model.h \
+	tests/unit/attester_logs.h
+FUZZ_ATTESTATION_FLAGS := -std=gnu11 -Wall -Wextra -Werror -Itests/unit \
+	$(ATTEST_MBEDTLS_CPPFLAGS)
+FUZZ_ATTESTATION_LIBS := $(BUILD)/attest/libmbedcrypto-attest.a -ltss2-mu -ljson-c
+
+$(BUILD)/fuzz/fuzz_attestation $(BUILD)/fuzz/fuzz_attestation_fields: $(BUILD)/fuzz/%: \
+		tests/fuzz/%.c $(FUZZ_ATTESTATION_SOURCES) $(FUZZ_ATTESTATION_HEADERS) \
+		$(BUILD)/attest/libmbedcrypto-attest.a
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_ATTESTATION_FLAGS) -o $@ $(filter %.c,$^) \
+		$(FUZZ_ATTESTATION_LIBS)
+
+# Their seeds, made by the same attester (tests/fuzz/seeds/attestation*/ hold a copy
+# of its output, for runs by hand).
+$(BUILD)/fuzz/fuzz_attestation.seeds: tests/fuzz/fuzz_attestation_seeds.c \
+		$(FUZZ_ATTESTATION_SOURCES) $(FUZZ_ATTESTATION_HEADERS) \
+		$(BUILD)/attest/libmbedcrypto-attest.a
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -Ihv \
+		$(FUZZ_ATTESTATION_FLAGS) -o $@ $(filter %.c,$^) $(FUZZ_ATTESTATION_LIBS)
+
+# The identity half (attest/identity.mk) against the pinned test CA of the unit
+# tests' swtpm fixtures, found wherever the fuzzer runs from. pointer-overflow is
+# off until find_extension() in attest/ek_certificate.c stops computing NULL + 0
+# for a certificate without extensions (v3_ext.p is NULL then): undefined, harmless
+# as compiled, and found within seconds, it would hide everything else.
+$(BUILD)/fuzz/fuzz_ek_identity: tests/fuzz/fuzz_ek_identity.c $(ATTEST_IDENTITY_SOURCES) \
+		$(ATTEST_QUOTE_SOURCES) $(wildcard attest/*.h) $(BUILD)/attest/libmbedcrypto-attest.a
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fno-sanitize=pointer-overflow \
+		-std=gnu11 -Wall -Wextra -Werror $(ATTEST_MBEDTLS_CPPFLAGS) \
+		-DFIXTURES='"$(CURDIR)/tests/unit/fixtures"' -o $@ $(filter %.c %.a,$^) -ltss2-mu
+
+# The agent's request parser and base64 (guest/agent/request.h), on the host.
+$(BUILD)/fuzz/fuzz_agent_request: tests/fuzz/fuzz_agent_request.c guest/agent/request.c \
+		guest/agent/base64.c guest/agent/buffer.c guest/agent/request.h guest/agent/agent.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Iguest/agent -o $@ \
+		$(filter %.c,$^) -ljson-c -lcrypto
+
 # Seeds, valid inputs to start mutating from: the multiboot2 and securebox request
 # fuzzers have programs that write them, the policy fuzzer starts from the example
 # policies, the event log fuzzer from the unit tests' sbx-measure log, the evidence
-# and reference fuzzers from the valid messages and file in tests/fuzz/seeds/.
+# and reference fuzzers from the valid messages and file in tests/fuzz/seeds/, the
+# attestation fuzzers from their program's output, the identity fuzzer from the swtpm
+# fixtures, the agent request fuzzer from a request of each kind.
 $(BUILD)/fuzz/%.seeds: tests/fuzz/%_seeds.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=gnu11 -g -O1 -Wall -Wextra -Werror -o $@ $<
 
 .PHONY: fuzz-seeds
-fuzz-seeds: $(BUILD)/fuzz/fuzz_multiboot2.seeds $(BUILD)/fuzz/fuzz_securebox_request.seeds
+fuzz-seeds: $(BUILD)/fuzz/fuzz_multiboot2.seeds $(BUILD)/fuzz/fuzz_securebox_request.seeds \
+		$(BUILD)/fuzz/fuzz_attestation.seeds
 	@mkdir -p $(FUZZERS:=.corpus)
 	$(BUILD)/fuzz/fuzz_multiboot2.seeds $(BUILD)/fuzz/fuzz_multiboot2.corpus
 	$(BUILD)/fuzz/fuzz_securebox_request.seeds $(BUILD)/fuzz/fuzz_securebox_request.corpus
@@ -81,6 +135,11 @@ fuzz-seeds: $(BUILD)/fuzz/fuzz_multiboot2.seeds $(BUILD)/fuzz/fuzz_securebox_req
 	cp tests/unit/fixtures/hv_event_log.bin $(BUILD)/fuzz/fuzz_event_log.corpus/
 	cp tests/fuzz/seeds/evidence/* $(BUILD)/fuzz/fuzz_evidence.corpus/
 	cp tests/fuzz/seeds/reference/* $(BUILD)/fuzz/fuzz_reference.corpus/
+	$(BUILD)/fuzz/fuzz_attestation.seeds $(BUILD)/fuzz/fuzz_attestation.corpus \
+		$(BUILD)/fuzz/fuzz_attestation_fields.corpus
+	cp tests/unit/fixtures/ek_*.der tests/unit/fixtures/ek_*public.bin \
+		tests/unit/fixtures/*.pub $(BUILD)/fuzz/fuzz_ek_identity.corpus/
+	cp tests/fuzz/seeds/agent_request/* $(BUILD)/fuzz/fuzz_agent_request.corpus/
 
 # The corpora stay under build/, so each run starts where the last one stopped.
 # $(1): seconds per fuzzer.
