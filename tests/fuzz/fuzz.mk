@@ -100,7 +100,8 @@ $(BUILD)/fuzz/fuzz_attestation.seeds: tests/fuzz/fuzz_attestation_seeds.c \
 # tests' swtpm fixtures, found wherever the fuzzer runs from. pointer-overflow is
 # off until find_extension() in attest/ek_certificate.c stops computing NULL + 0
 # for a certificate without extensions (v3_ext.p is NULL then): undefined, harmless
-# as compiled, and found within seconds, it would hide everything else.
+# as compiled, and found within seconds, it would hide everything else. The input
+# that found it is a seed (tests/fuzz/seeds/ek_identity/).
 $(BUILD)/fuzz/fuzz_ek_identity: tests/fuzz/fuzz_ek_identity.c $(ATTEST_IDENTITY_SOURCES) \
 		$(ATTEST_QUOTE_SOURCES) $(wildcard attest/*.h) $(BUILD)/attest/libmbedcrypto-attest.a
 	@mkdir -p $(dir $@)
@@ -120,7 +121,7 @@ $(BUILD)/fuzz/fuzz_agent_request: tests/fuzz/fuzz_agent_request.c guest/agent/re
 # policies, the event log fuzzer from the unit tests' sbx-measure log, the evidence
 # and reference fuzzers from the valid messages and file in tests/fuzz/seeds/, the
 # attestation fuzzers from their program's output, the identity fuzzer from the swtpm
-# fixtures, the agent request fuzzer from a request of each kind.
+# fixtures and its findings, the agent request fuzzer from a request of each kind.
 $(BUILD)/fuzz/%.seeds: tests/fuzz/%_seeds.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=gnu11 -g -O1 -Wall -Wextra -Werror -o $@ $<
@@ -138,7 +139,8 @@ fuzz-seeds: $(BUILD)/fuzz/fuzz_multiboot2.seeds $(BUILD)/fuzz/fuzz_securebox_req
 	$(BUILD)/fuzz/fuzz_attestation.seeds $(BUILD)/fuzz/fuzz_attestation.corpus \
 		$(BUILD)/fuzz/fuzz_attestation_fields.corpus
 	cp tests/unit/fixtures/ek_*.der tests/unit/fixtures/ek_*public.bin \
-		tests/unit/fixtures/*.pub $(BUILD)/fuzz/fuzz_ek_identity.corpus/
+		tests/unit/fixtures/*.pub tests/fuzz/seeds/ek_identity/* \
+		$(BUILD)/fuzz/fuzz_ek_identity.corpus/
 	cp tests/fuzz/seeds/agent_request/* $(BUILD)/fuzz/fuzz_agent_request.corpus/
 
 # The corpora stay under build/, so each run starts where the last one stopped.
