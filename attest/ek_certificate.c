@@ -79,11 +79,15 @@ static bool find_extension(const mbedtls_x509_crt *certificate, const char *oid,
 			   size_t oid_size, mbedtls_x509_buf *value)
 {
 	unsigned char *p = certificate->v3_ext.p;
-	const unsigned char *end = p + certificate->v3_ext.len;
+	const unsigned char *end;
 	size_t size;
 
-	if (certificate->v3_ext.len == 0 ||
-	    mbedtls_asn1_get_tag(&p, end, &size, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE))
+	/* A certificate without extensions has no buffer: p is NULL, and even NULL + 0
+	 * is undefined. */
+	if (certificate->v3_ext.len == 0)
+		return false;
+	end = p + certificate->v3_ext.len;
+	if (mbedtls_asn1_get_tag(&p, end, &size, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE))
 		return false;
 	while (p < end) {
 		unsigned char *extension_end;

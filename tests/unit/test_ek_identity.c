@@ -487,6 +487,17 @@ static void test_certificate_needs_key_encipherment(void **state)
 	assert_reason_starts("ek_certificate.key_usage");
 }
 
+/* The real certificate edited into a v2 one without extensions, which the fuzzer
+ * found: mbedTLS leaves its extension buffer NULL. It is refused (no key usage). The
+ * NULL + 0 the extension lookup once computed for it is caught by clang's UBSan in
+ * fuzz_ek_identity, which has this input as a seed; GCC's UBSan does not flag it. */
+static void test_certificate_without_extensions_is_refused(void **state)
+{
+	(void)state;
+	assert_int_not_equal(check_certificate_file("ek_v2_no_extensions_cert.der"),
+			     VERIFY_TRUSTED);
+}
+
 static void test_certificate_rejects_garbage(void **state)
 {
 	static const uint8_t garbage[] = "not a certificate at all";
@@ -863,6 +874,7 @@ int main(void)
 		cmocka_unit_test(test_certificate_rejects_another_eks_certificate),
 		cmocka_unit_test(test_certificate_checks_dates),
 		cmocka_unit_test(test_certificate_needs_key_encipherment),
+		cmocka_unit_test(test_certificate_without_extensions_is_refused),
 		cmocka_unit_test(test_certificate_rejects_garbage),
 		cmocka_unit_test(test_certificate_rejects_every_truncation),
 		cmocka_unit_test(test_certificate_rejects_every_changed_byte),
