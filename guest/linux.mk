@@ -38,11 +38,11 @@ SBXCTL := $(BUILD)/sbxctl
 GUEST_COMMON_SOURCES := guest/common/sbx_device.c
 GUEST_COMMON_HEADERS := guest/common/sbx_device.h guest/driver/sbx_ioctl.h \
 	include/sbx/hypercall.h include/sbx/service.h include/sbx/status_names.h
-GUEST_CPPFLAGS := -Iinclude -Iguest/driver -Iguest/common
+LINUX_TOOLS_CPPFLAGS := -Iinclude -Iguest/driver -Iguest/common
 
 SBXCTL_SOURCES := $(wildcard guest/sbxctl/*.c) $(GUEST_COMMON_SOURCES)
 $(SBXCTL): $(SBXCTL_SOURCES) guest/sbxctl/sbxctl.h $(GUEST_COMMON_HEADERS)
-	$(HOST_CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static $(GUEST_CPPFLAGS) \
+	$(HOST_CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static $(LINUX_TOOLS_CPPFLAGS) \
 		$(SBXCTL_SOURCES) -o $@
 
 # sbx-agent (guest/agent/): the attestation agent, linked dynamically against
@@ -50,7 +50,7 @@ $(SBXCTL): $(SBXCTL_SOURCES) guest/sbxctl/sbxctl.h $(GUEST_COMMON_HEADERS)
 SBX_AGENT := $(BUILD)/sbx-agent
 SBX_AGENT_SOURCES := $(wildcard guest/agent/*.c) $(GUEST_COMMON_SOURCES)
 $(SBX_AGENT): $(SBX_AGENT_SOURCES) $(wildcard guest/agent/*.h) $(GUEST_COMMON_HEADERS)
-	$(HOST_CC) -std=gnu11 -O2 -Wall -Wextra -Werror $(GUEST_CPPFLAGS) \
+	$(HOST_CC) -std=gnu11 -O2 -Wall -Wextra -Werror $(LINUX_TOOLS_CPPFLAGS) \
 		$(SBX_AGENT_SOURCES) -o $@ -ltss2-esys -ltss2-mu -ltss2-rc -ltss2-tctildr \
 		-ljson-c -lcrypto
 
