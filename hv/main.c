@@ -28,6 +28,7 @@
 #include "measured_launch.h"
 #include "multiboot2.h"
 #include "phys_alloc.h"
+#include "policy_limits.h"
 #include "tpm/root_secret.h"
 #include "tpm/tpm.h"
 
@@ -161,14 +162,16 @@ static _Noreturn void reject_policy(const struct policy_error *error)
 	      error->location.column, error->message);
 }
 
-/* The policy was measured with everything else; a policy that does not parse stops
- * the launch here, so attestation shows exactly which bytes were rejected. */
+/* The policy was measured with everything else; a policy that does not parse, or
+ * asks for more than this hypervisor gives, stops the launch here, so attestation
+ * shows exactly which bytes were rejected. */
 static void load_policy(void)
 {
 	const struct boot_module *module = &modules.module[MODULE_POLICY];
 	struct policy_error error;
 
-	if (policy_parse((const char *)module->start, module->size, &active_policy, &error))
+	if (policy_parse((const char *)module->start, module->size, &active_policy, &error) ||
+	    policy_limits_check(&active_policy, &error))
 		reject_policy(&error);
 
 	securebox_memory.start = phys_alloc_pages(&allocator,

@@ -21,6 +21,10 @@
 #define POLICY_MESSAGE_MIN 16u       /* a service header */
 #define POLICY_MESSAGE_MAX 4096u     /* SBX_MESSAGE_MAX */
 #define POLICY_TPM_LOCALITY_COUNT 5  /* TIS localities 0-4 */
+/* The language's bound on "cpus": the hypervisor's per-CPU arrays (CPU_TOPOLOGY_MAX)
+ * hold this many, so no policy can ask for a CPU it has no room to track. What one
+ * hypervisor version actually gives may be less: it refuses the rest at launch. */
+#define POLICY_CPUS_MAX 64
 
 enum policy_caller {
 	POLICY_CALLER_KERNEL,        /* the commodity OS at CPL 0 */
@@ -74,6 +78,8 @@ struct policy_range {
 
 struct policy {
 	uint64_t securebox_memory;                      /* "securebox-memory" */
+	uint32_t cpus;                                  /* "cpus": 1 to POLICY_CPUS_MAX */
+	struct policy_location cpus_location;           /* line 0: no "cpus" statement */
 	uint32_t range_count;
 	struct policy_range ranges[POLICY_MAX_RANGES];  /* "hide", "read-only" */
 	uint8_t tpm_localities;                         /* "tpm-localities": bit n = locality n */
@@ -92,7 +98,7 @@ struct policy_error {
 	const char *message;               /* static text */
 };
 
-/* The defaults: securebox-memory 4M, no extra ranges, tpm-localities 0,
+/* The defaults: securebox-memory 4M, cpus 1, no extra ranges, tpm-localities 0,
  * user-hypercalls deny, nothing allowed, max-request and max-response 4096,
  * on-violation stop for both partitions, log errors for both. */
 void policy_defaults(struct policy *policy);

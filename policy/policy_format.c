@@ -38,6 +38,7 @@ size_t policy_format(const struct policy *policy, char *buffer, size_t size)
 	put(&output, "sbx-policy %d\n", POLICY_VERSION);
 	/* Always a multiple of 2M. */
 	put(&output, "securebox-memory %" PRIu64 "M\n", policy->securebox_memory >> 20);
+	put(&output, "cpus %" PRIu32 "\n", policy->cpus);
 	for (uint32_t i = 0; i < policy->range_count; i++)
 		put(&output, "%s 0x%" PRIx64 " 0x%" PRIx64 "\n",
 		    range_keyword(policy->ranges[i].kind), policy->ranges[i].start,
@@ -69,7 +70,8 @@ size_t policy_format(const struct policy *policy, char *buffer, size_t size)
 
 bool policy_equal(const struct policy *a, const struct policy *b)
 {
-	if (a->securebox_memory != b->securebox_memory || a->range_count != b->range_count ||
+	if (a->securebox_memory != b->securebox_memory || a->cpus != b->cpus ||
+	    a->range_count != b->range_count ||
 	    a->tpm_localities != b->tpm_localities || a->user_hypercalls != b->user_hypercalls ||
 	    a->max_request != b->max_request || a->max_response != b->max_response ||
 	    a->commodity_violation != b->commodity_violation ||

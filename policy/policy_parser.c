@@ -87,6 +87,7 @@ static const char *const component_names[COMPONENT_COUNT] = {
 enum once {
 	ONCE_VERSION,
 	ONCE_SECUREBOX_MEMORY,
+	ONCE_CPUS,
 	ONCE_TPM_LOCALITIES,
 	ONCE_USER_HYPERCALLS,
 	ONCE_MAX_REQUEST,
@@ -149,6 +150,7 @@ void policy_defaults(struct policy *policy)
 	 * as memory. */
 	memset(policy, 0, sizeof(*policy));
 	policy->securebox_memory = POLICY_SECUREBOX_MEMORY_DEFAULT;
+	policy->cpus = 1;
 	policy->tpm_localities = 1u << 0;
 	policy->user_hypercalls = false;
 	policy->max_request = POLICY_MESSAGE_MAX;
@@ -353,6 +355,23 @@ static int parse_securebox_memory(struct parser *parser, const struct token *key
 	return expect_end(parser);
 }
 
+/* The language allows up to POLICY_CPUS_MAX; whether this hypervisor gives that many
+ * is decided at launch, where the statement's location names it in the refusal. */
+static int parse_cpus(struct parser *parser, const struct token *keyword)
+{
+	struct token token;
+	uint64_t cpus;
+
+	if (claim_once(parser, keyword, ONCE_CPUS) || expect_number(parser, &token, &cpus))
+		return -1;
+	if (cpus < 1 || cpus > POLICY_CPUS_MAX)
+		return fail(parser, &token, "cpus must be 1 to 64");
+	parser->policy->cpus = (uint32_t)cpus;
+	parser->policy->cpus_location = (struct policy_location){ parser->line.number,
+								  keyword->column };
+	return expect_end(parser);
+}
+
 /* Whether [start_a, end_a) and [start_b, end_b) share an address; an empty or
  * inverted interval shares none. */
 static bool intervals_intersect(uint64_t start_a, uint64_t end_a, uint64_t start_b,
@@ -554,6 +573,7 @@ struct statement {
 static const struct statement statements[] = {
 	{ "sbx-policy",       parse_version },
 	{ "securebox-memory", parse_securebox_memory },
+	{ "cpus",             parse_cpus },
 	{ "hide",             parse_hide },
 	{ "read-only",        parse_read_only },
 	{ "tpm-localities",   parse_tpm_localities },

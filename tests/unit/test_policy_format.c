@@ -50,6 +50,7 @@ static void test_defaults_text(void **state)
 	assert_string_equal(text,
 			    "sbx-policy 1\n"
 			    "securebox-memory 4M\n"
+			    "cpus 1\n"
 			    "tpm-localities 0\n"
 			    "user-hypercalls deny\n"
 			    "max-request 4096\n"
@@ -76,6 +77,7 @@ static void test_every_statement_text(void **state)
 		"max-response 1K\n"
 		"on-violation commodity fault\n"
 		"log hypervisor info\n"
+		"cpus 0x10\n"
 		"securebox-memory 0x4000000\n";
 	struct policy policy;
 	char text[POLICY_FORMAT_MAX];
@@ -86,6 +88,7 @@ static void test_every_statement_text(void **state)
 	assert_string_equal(text,
 			    "sbx-policy 1\n"
 			    "securebox-memory 64M\n"
+			    "cpus 16\n"
 			    "read-only 0x100000000 0x4000\n"
 			    "hide 0x0 0x1000\n"
 			    "tpm-localities 0 2 4\n"
@@ -124,8 +127,8 @@ static void test_examples_round_trip(void **state)
 	}
 }
 
-/* The longest text there is: 16 ranges with the longest numbers, every locality,
- * both callers with every service. It fits POLICY_FORMAT_MAX. */
+/* The longest text there is: the most CPUs, 16 ranges with the longest numbers,
+ * every locality, both callers with every service. It fits POLICY_FORMAT_MAX. */
 static void test_extremes(void **state)
 {
 	struct policy policy;
@@ -133,6 +136,7 @@ static void test_extremes(void **state)
 	(void)state;
 	policy_defaults(&policy);
 	policy.securebox_memory = POLICY_SECUREBOX_MEMORY_MIN;
+	policy.cpus = POLICY_CPUS_MAX;
 	policy.tpm_localities = (1u << POLICY_TPM_LOCALITY_COUNT) - 1;
 	policy.user_hypercalls = true;
 	policy.allowed[POLICY_CALLER_KERNEL] = (1u << POLICY_SERVICE_COUNT) - 1;
@@ -169,8 +173,11 @@ static void test_short_buffer(void **state)
 static void test_equal_ignores_locations_only(void **state)
 {
 	static const char source[] = "sbx-policy 1\nhide 0x1000 4K\nread-only 0x2000 4K\n";
-	static const char moved[] = "sbx-policy 1\n\n\thide 0x1000 4K\n  read-only 0x2000 4K\n";
-	struct policy a, b, variants[15];
+	/* The same statements elsewhere, and "cpus 1", the default made explicit: its
+	 * location differs from no statement's, the policy does not. */
+	static const char moved[] =
+		"sbx-policy 1\n\n\thide 0x1000 4K\n  read-only 0x2000 4K\ncpus 1\n";
+	struct policy a, b, variants[16];
 	size_t count = 0;
 
 	(void)state;
@@ -182,6 +189,7 @@ static void test_equal_ignores_locations_only(void **state)
 	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++)
 		variants[i] = a;
 	variants[count++].securebox_memory += 2u << 20;
+	variants[count++].cpus = 2;
 	variants[count++].range_count--;
 	variants[count++].ranges[1].start += 0x1000;
 	variants[count++].ranges[1].size += 0x1000;

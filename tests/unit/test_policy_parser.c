@@ -80,6 +80,9 @@ static void expect_errors(const struct error_case *cases, size_t count)
 static void expect_default_values(void)
 {
 	assert_int_equal(policy.securebox_memory, 4u << 20);
+	assert_int_equal(policy.cpus, 1);
+	assert_int_equal(policy.cpus_location.line, 0);
+	assert_int_equal(policy.cpus_location.column, 0);
 	assert_int_equal(policy.range_count, 0);
 	assert_int_equal(policy.tpm_localities, 1u << 0);
 	assert_false(policy.user_hypercalls);
@@ -132,8 +135,12 @@ static void test_every_statement(void **state)
 	       "tpm-localities 4 0 2\n"
 	       "allow kernel " ALL_SERVICES "\n"
 	       "on-violation securebox stop\n"
-	       "securebox-memory 64M\n");
+	       "securebox-memory 64M\n"
+	       "  cpus 64 # every CPU the hypervisor can track\n");
 	assert_int_equal(policy.securebox_memory, 64u << 20);
+	assert_int_equal(policy.cpus, 64);
+	assert_int_equal(policy.cpus_location.line, 17);
+	assert_int_equal(policy.cpus_location.column, 3);
 	assert_int_equal(policy.range_count, 2);
 	assert_int_equal(policy.ranges[0].start, 0xfed40000);
 	assert_int_equal(policy.ranges[0].size, 16384);
@@ -165,6 +172,21 @@ static void test_each_value(void **state)
 	assert_int_equal(policy.securebox_memory, 2u << 20);
 	parses(VERSION_LINE "securebox-memory 0x600000\n");
 	assert_int_equal(policy.securebox_memory, 6u << 20);
+	parses(VERSION_LINE "cpus 1\n");
+	assert_int_equal(policy.cpus, 1);
+	assert_int_equal(policy.cpus_location.line, 2);
+	assert_int_equal(policy.cpus_location.column, 1);
+	parses(VERSION_LINE "\n\tcpus\t2\n");
+	assert_int_equal(policy.cpus, 2);
+	assert_int_equal(policy.cpus_location.line, 3);
+	assert_int_equal(policy.cpus_location.column, 2);
+	parses(VERSION_LINE "cpus 64\n");
+	assert_int_equal(policy.cpus, 64);
+	/* A number like any other: hexadecimal too. */
+	parses(VERSION_LINE "cpus 0x40\n");
+	assert_int_equal(policy.cpus, 64);
+	parses(VERSION_LINE "cpus 0xA\n");
+	assert_int_equal(policy.cpus, 10);
 	parses(VERSION_LINE "tpm-localities 0 1 2 3 4\n");
 	assert_int_equal(policy.tpm_localities, 0x1f);
 	parses(VERSION_LINE "tpm-localities 3\n");
@@ -241,6 +263,28 @@ static void test_error_messages(void **state)
 		{ VERSION_LINE "securebox-memory 4M 4M\n", 2, 21, "too many arguments" },
 		{ VERSION_LINE "securebox-memory 4M\nsecurebox-memory 4M\n", 3, 1,
 		  "duplicate statement" },
+		{ VERSION_LINE "cpus 0\n", 2, 6, "cpus must be 1 to 64" },
+		{ VERSION_LINE "cpus 65\n", 2, 6, "cpus must be 1 to 64" },
+		{ VERSION_LINE "cpus 0x41\n", 2, 6, "cpus must be 1 to 64" },
+		{ VERSION_LINE "cpus 0x0\n", 2, 6, "cpus must be 1 to 64" },
+		{ VERSION_LINE "cpus 1K\n", 2, 6, "cpus must be 1 to 64" },
+		{ VERSION_LINE "cpus 4294967297\n", 2, 6, "cpus must be 1 to 64" },
+		{ VERSION_LINE "cpus 18446744073709551616\n", 2, 6, "number overflows 64 bits" },
+		{ VERSION_LINE "cpus\n", 2, 5, "missing argument" },
+		{ VERSION_LINE "cpus   # 2\n", 2, 5, "missing argument" },
+		{ VERSION_LINE "cpus two\n", 2, 6, "invalid number" },
+		{ VERSION_LINE "cpus 2x\n", 2, 6, "invalid number" },
+		{ VERSION_LINE "cpus 02\n", 2, 6, "invalid number" },
+		{ VERSION_LINE "cpus -1\n", 2, 6, "invalid number" },
+		{ VERSION_LINE "cpus 0X2\n", 2, 6, "invalid number" },
+		{ VERSION_LINE "cpus all\n", 2, 6, "invalid number" },
+		{ VERSION_LINE "cpus 2 4\n", 2, 8, "too many arguments" },
+		{ VERSION_LINE "cpus 1\ncpus 1\n", 3, 1, "duplicate statement" },
+		{ VERSION_LINE "cpus 2\nsecurebox-memory 4M\n\tcpus 2\n", 4, 2,
+		  "duplicate statement" },
+		{ VERSION_LINE "CPUs 2\n", 2, 1, "unknown statement" },
+		{ VERSION_LINE "cpu 2\n", 2, 1, "unknown statement" },
+		{ "cpus 1\nsbx-policy 1\n", 1, 1, "missing version line" },
 		{ VERSION_LINE "hide 0x1001 4K\n", 2, 6, "range not 4 KiB aligned" },
 		{ VERSION_LINE "hide 0x1000 0x800\n", 2, 13, "range not 4 KiB aligned" },
 		{ VERSION_LINE "read-only 0xffffffffffffffff 4K\n", 2, 11,
@@ -345,6 +389,8 @@ static void test_first_error_wins(void **state)
 		  "securebox memory must be 2M to 64M in 2M steps" },
 		{ VERSION_LINE "securebox-memory 4M\nsecurebox-memory 3M\n", 3, 1,
 		  "duplicate statement" },
+		{ VERSION_LINE "cpus 65 extra\n", 2, 6, "cpus must be 1 to 64" },
+		{ VERSION_LINE "cpus 1\ncpus 65\n", 3, 1, "duplicate statement" },
 		{ VERSION_LINE "allow user securebox.echo\nfrobnicate\n", 3, 1, "unknown statement" },
 		{ VERSION_LINE "allow user securebox.echo\nsbx-policy 1", 3, 13,
 		  "missing newline at end of file" },
@@ -690,7 +736,12 @@ static void test_examples(void **state)
 	assert_int_equal(policy.hypervisor_log, POLICY_LOG_ERRORS);
 	assert_int_equal(policy.securebox_log, POLICY_LOG_ERRORS);
 
+	assert_int_equal(policy.cpus, 1);
+	assert_int_equal(policy.cpus_location.line, 0);
+
 	parse_example("policy/strict.pol");
+	assert_int_equal(policy.cpus, 1);
+	assert_int_equal(policy.cpus_location.line, 9);
 	assert_int_equal(policy.tpm_localities, 1u << 0);
 	assert_false(policy.user_hypercalls);
 	assert_int_equal(policy.allowed[POLICY_CALLER_KERNEL],
@@ -704,6 +755,7 @@ static void test_examples(void **state)
 	assert_int_equal(policy.securebox_log, POLICY_LOG_ERRORS);
 
 	parse_example("policy/debug.pol");
+	assert_int_equal(policy.cpus, 1);
 	assert_int_equal(policy.tpm_localities, (1u << 0) | (1u << 3));
 	assert_true(policy.user_hypercalls);
 	assert_int_equal(policy.allowed[POLICY_CALLER_KERNEL], ALL_SERVICE_BITS);
@@ -741,6 +793,7 @@ static void test_truncation(void **state)
 	static const char every_statement[] =
 		VERSION_LINE
 		"securebox-memory 64M\n"
+		"cpus 64\n"
 		"hide 0x100000 0x10000\n"
 		"read-only 0xfed40000 16K\n"
 		"tpm-localities 0 3\n"
