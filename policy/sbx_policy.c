@@ -1,8 +1,11 @@
 /* sbx-policy: checks, shows and digests sbx policy files with the hypervisor's own
  * parser and measurement record, so what it says is what the hypervisor will do.
  *
- *   sbx-policy check FILE    "FILE: ok", or "FILE:LINE:COLUMN: error: MESSAGE"
- *   sbx-policy show FILE     the effective policy, every default explicit
+ *   sbx-policy check FILE    "FILE: ok", or "FILE:LINE:COLUMN: error: MESSAGE"; also
+ *                            refuses what the language allows but this hypervisor
+ *                            version refuses at launch (cpus above 1)
+ *   sbx-policy show FILE     the effective policy, every default explicit (what the
+ *                            language says, whether or not this hypervisor gives it)
  *   sbx-policy digest FILE   "sha256 <hex>" of the file, "record-sha256 <hex>" of the
  *                            PCR 17 event record the hypervisor extends for it
  *
@@ -16,6 +19,7 @@
 #include "launch_plan.h"
 #include "policy.h"
 #include "policy_format.h"
+#include "policy_limits.h"
 #include "sha256.h"
 
 #define EXIT_INVALID 1
@@ -69,15 +73,20 @@ static struct input_file read_file(const char *path)
 	return file;
 }
 
+static int report(const char *path, const struct policy_error *error)
+{
+	fprintf(stderr, "%s:%u:%u: error: %s\n", path, error->location.line,
+		error->location.column, error->message);
+	return -1;
+}
+
 static int parse(const char *path, const struct input_file *file, struct policy *policy)
 {
 	struct policy_error error;
 
 	if (policy_parse(file->data, file->size, policy, &error) == 0)
 		return 0;
-	fprintf(stderr, "%s:%u:%u: error: %s\n", path, error.location.line,
-		error.location.column, error.message);
-	return -1;
+	return report(path, &error);
 }
 
 static void print_sha256(const char *label, const void *data, size_t size, uint8_t *digest)
@@ -117,10 +126,17 @@ static int show(const char *path, const struct input_file *file)
 
 static int check(const char *path, const struct input_file *file)
 {
+	struct policy_error error;
 	struct policy policy;
 
 	if (parse(path, file, &policy))
 		return EXIT_INVALID;
+	/* The hypervisor's own check, so that "ok" means it will run this policy as far
+	 * as the file alone decides (ranges against its memory are checked at boot). */
+	if (policy_limits_check(&policy, &error)) {
+		report(path, &error);
+		return EXIT_INVALID;
+	}
 	printf("%s: ok\n", path);
 	return 0;
 }

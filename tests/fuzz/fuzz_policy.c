@@ -1,7 +1,8 @@
 /* libFuzzer target: arbitrary bytes as a policy file. The parser must accept or
  * reject every input without reading outside it (ASan and UBSan tell), reject with
- * a message and a sane location, and every policy it accepts must survive
- * policy_format and a second parse unchanged. */
+ * a message and a sane location, every policy it accepts must hold values the
+ * language allows (checked here for "cpus", which the hypervisor's limits check
+ * trusts), and survive policy_format and a second parse unchanged. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,19 @@ static void check_error(const struct policy_error *error)
 	if ((error->location.line == 0) != (error->location.column == 0))
 		abort();
 	if (error->location.column > POLICY_MAX_LINE + 1)
+		abort();
+}
+
+/* A count outside 1-POLICY_CPUS_MAX would overrun the per-CPU arrays once the
+ * hypervisor gives several CPUs; a count other than the default must come from a
+ * statement, whose location the hypervisor's refusal names. */
+static void check_cpus(const struct policy *policy)
+{
+	if (policy->cpus < 1 || policy->cpus > POLICY_CPUS_MAX)
+		abort();
+	if (policy->cpus != 1 && policy->cpus_location.line == 0)
+		abort();
+	if ((policy->cpus_location.line == 0) != (policy->cpus_location.column == 0))
 		abort();
 }
 
@@ -37,6 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	free(input);
+	check_cpus(&policy);
 
 	length = policy_format(&policy, text, sizeof(text));
 	if (length >= sizeof(text))

@@ -167,6 +167,59 @@ def test_bad_policy_stops_the_partitions_but_is_measured(tmp_path):
     assert measured["17"] == predicted["17"]
 
 
+def test_cpus_above_one_is_measured_then_refused(tmp_path):
+    # This hypervisor gives the commodity OS one CPU: a policy asking for two is
+    # measured like any other, then refused before any partition runs.
+    policy = tmp_path / "two.pol"
+    policy.write_text(policy_text(extra=["cpus 2"]))
+    line = policy.read_text().splitlines().index("cpus 2") + 1
+    iso = tmp_path / "two.iso"
+    files = make_iso(iso, policy=policy, kernel=GUEST, cmdline="scenarios")
+    with Machine(iso) as machine:
+        console = machine.wait_for(r"^sbx: halted", TIMEOUT)
+    assert (f"sbx: FATAL: policy:{line}:1: cpus: this hypervisor gives the commodity OS "
+            "one CPU only; the partitions are not started") in console
+    assert "sbx: policy accepted" not in console
+    assert "sbx-test:" not in console
+    measured = console_pcrs(console)
+    predicted = predicted_pcrs(files, cmdline="scenarios")
+    assert measured["17"] == predicted["17"]
+
+
+def test_cpus_one_is_the_default(tmp_path):
+    words = [f"probe-read={HYPERVISOR_IMAGE:#x}", "probe-service=hypervisor.version"]
+    explicit, default = compare(tmp_path, {}, {}, words, extra_a=["cpus 1"])
+    for console in (explicit, default):
+        assert "sbx-test: probes done" in console
+        assert probe(console, words[0]) == "fault 13"
+        assert probe(console, words[1]) == "SBX_OK"
+
+    def accepted(console):
+        return re.search(r"^sbx: policy accepted: .*$", console, re.MULTILINE).group(0)
+    assert accepted(explicit) == accepted(default)
+
+
+def test_sbx_policy_cpus(tmp_path):
+    def sbx_policy(command, text):
+        path = tmp_path / "cpus.pol"
+        path.write_text(text)
+        return subprocess.run([str(BUILD / "sbx-policy"), command, str(path)],
+                              capture_output=True, text=True, timeout=30)
+
+    two = policy_text(extra=["cpus 2"])
+    line = two.splitlines().index("cpus 2") + 1
+    checked = sbx_policy("check", two)
+    assert checked.returncode == 1
+    assert checked.stderr == (f"{tmp_path}/cpus.pol:{line}:1: error: cpus: this hypervisor "
+                              "gives the commodity OS one CPU only\n")
+    assert "cpus 2\n" in sbx_policy("show", two).stdout
+    out_of_range = sbx_policy("check", policy_text(extra=["cpus 65"]))
+    assert out_of_range.returncode == 1
+    assert out_of_range.stderr.endswith(f":{line}:6: error: cpus must be 1 to 64\n")
+    assert sbx_policy("check", policy_text(extra=["cpus 1"])).returncode == 0
+    assert "cpus 1\n" in sbx_policy("show", policy_text()).stdout
+
+
 def test_example_policies_check():
     for example in sorted((ROOT / "policy").glob("*.pol")):
         result = subprocess.run([str(BUILD / "sbx-policy"), "check", str(example)],
