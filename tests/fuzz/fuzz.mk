@@ -9,7 +9,8 @@ FUZZERS     := $(BUILD)/fuzz/fuzz_multiboot2 $(BUILD)/fuzz/fuzz_policy \
 	$(BUILD)/fuzz/fuzz_securebox_request $(BUILD)/fuzz/fuzz_event_log \
 	$(BUILD)/fuzz/fuzz_evidence $(BUILD)/fuzz/fuzz_reference \
 	$(BUILD)/fuzz/fuzz_attestation $(BUILD)/fuzz/fuzz_attestation_fields \
-	$(BUILD)/fuzz/fuzz_ek_identity $(BUILD)/fuzz/fuzz_agent_request
+	$(BUILD)/fuzz/fuzz_ek_identity $(BUILD)/fuzz/fuzz_agent_request \
+	$(BUILD)/fuzz/fuzz_cpu_topology
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS := 15
 
@@ -115,12 +116,20 @@ $(BUILD)/fuzz/fuzz_agent_request: tests/fuzz/fuzz_agent_request.c guest/agent/re
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Iguest/agent -o $@ \
 		$(filter %.c,$^) -ljson-c -lcrypto
 
+# CPU discovery from the ACPI tables (hv/cpu_topology.c) on a fake physical memory.
+$(BUILD)/fuzz/fuzz_cpu_topology: tests/fuzz/fuzz_cpu_topology.c hv/cpu_topology.c \
+		hv/cpu_topology.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -std=gnu11 -Wall -Wextra -Werror -o $@ $(filter %.c,$^)
+
 # Seeds, valid inputs to start mutating from: the multiboot2 and securebox request
 # fuzzers have programs that write them, the policy fuzzer starts from the example
 # policies, the event log fuzzer from the unit tests' sbx-measure log, the evidence
 # and reference fuzzers from the valid messages and file in tests/fuzz/seeds/, the
 # attestation fuzzers from their program's output, the identity fuzzer from the swtpm
-# fixtures and its findings, the agent request fuzzer from a request of each kind.
+# fixtures and its findings, the agent request fuzzer from a request of each kind,
+# the CPU topology fuzzer from QEMU's ACPI tables (tests/unit/fixtures/
+# capture_acpi_tables.py writes them in its input form).
 $(BUILD)/fuzz/%.seeds: tests/fuzz/%_seeds.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=gnu11 -g -O1 -Wall -Wextra -Werror -o $@ $<
@@ -141,6 +150,7 @@ fuzz-seeds: $(BUILD)/fuzz/fuzz_multiboot2.seeds $(BUILD)/fuzz/fuzz_securebox_req
 		tests/unit/fixtures/*.pub tests/fuzz/seeds/ek_identity/* \
 		$(BUILD)/fuzz/fuzz_ek_identity.corpus/
 	cp tests/fuzz/seeds/agent_request/* $(BUILD)/fuzz/fuzz_agent_request.corpus/
+	cp tests/fuzz/seeds/cpu_topology/* $(BUILD)/fuzz/fuzz_cpu_topology.corpus/
 
 # The corpora stay under build/, so each run starts where the last one stopped.
 # $(1): seconds per fuzzer.
