@@ -156,36 +156,30 @@ static int table_close(const struct table *table, struct cpu_topology_error *err
 	return 0;
 }
 
-static int check_apic_id(const struct cpu_topology *topology, uint32_t apic_id,
-			 const char **message)
+static const char *refuse_apic_id(const struct cpu_topology *topology, uint32_t apic_id)
 {
 	uint32_t i;
 
-	if (apic_id > XAPIC_MAX_ID) {
-		*message = "APIC ID above 254 is not supported (xAPIC only)";
-		return -1;
-	}
+	if (apic_id > XAPIC_MAX_ID)
+		return "APIC ID above 254 is not supported (xAPIC only)";
 	for (i = 0; i < topology->count; i++)
-		if (topology->apic_id[i] == apic_id) {
-			*message = "APIC ID listed twice";
-			return -1;
-		}
-	if (topology->count == CPU_TOPOLOGY_MAX) {
-		*message = "more enabled CPUs than CPU_TOPOLOGY_MAX";
-		return -1;
-	}
-	return 0;
+		if (topology->apic_id[i] == apic_id)
+			return "APIC ID listed twice";
+	if (topology->count == CPU_TOPOLOGY_MAX)
+		return "more enabled CPUs than CPU_TOPOLOGY_MAX";
+	return NULL;
 }
 
-/* Adds an enabled CPU; a disabled one, even if online capable, is not started
- * now, and firmware lists placeholders for absent CPUs that way. */
+/* Adds an enabled CPU. A disabled one, even if online capable, is not started
+ * now, whatever its ID: firmware lists placeholders for absent CPUs that way. */
 static const char *add_cpu(struct cpu_topology *topology, uint32_t apic_id, uint32_t flags)
 {
 	const char *message;
 
 	if (!(flags & LOCAL_APIC_ENABLED))
 		return NULL;
-	if (check_apic_id(topology, apic_id, &message) != 0)
+	message = refuse_apic_id(topology, apic_id);
+	if (message)
 		return message;
 	topology->apic_id[topology->count++] = apic_id;
 	return NULL;
