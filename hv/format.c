@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "format.h"
+#include "spinlock.h"
 #include "arch/x86/serial.h"
 
 static void print_string(const char *s)
@@ -33,7 +34,10 @@ static void print_number(uint64_t value, unsigned base, bool negative, unsigned 
 		serial_putc(digits[--count]);
 }
 
-void vprintk(const char *format, va_list arguments)
+/* One message at a time: CPUs share the UART. */
+static struct spinlock console_lock;
+
+static void format_to_serial(const char *format, va_list arguments)
 {
 	for (; *format; format++) {
 		unsigned width = 0;
@@ -84,6 +88,13 @@ void vprintk(const char *format, va_list arguments)
 			serial_putc(*format);
 		}
 	}
+}
+
+void vprintk(const char *format, va_list arguments)
+{
+	spin_lock(&console_lock);
+	format_to_serial(format, arguments);
+	spin_unlock(&console_lock);
 }
 
 void printk(const char *format, ...)

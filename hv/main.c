@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "active_policy.h"
+#include "arch/x86/ap_start.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/exceptions.h"
+#include "arch/x86/local_apic.h"
 #include "arch/x86/serial.h"
 #include "arch/x86/svm.h"
 #include "arch/x86/tsc_time.h"
@@ -14,6 +16,7 @@
 #include "arena.h"
 #include "boot_modules.h"
 #include "commodity.h"
+#include "cpu_topology.h"
 #include "elf_loader.h"
 #include "entropy.h"
 #include "launch.h"
@@ -28,6 +31,7 @@
 #include "measured_launch.h"
 #include "multiboot2.h"
 #include "phys_alloc.h"
+#include "startup_page.h"
 #include "policy_limits.h"
 #include "tpm/root_secret.h"
 #include "tpm/tpm.h"
@@ -59,6 +63,11 @@ static struct svm_capabilities svm;
 static enum { GUEST_NONE, GUEST_ELF, GUEST_LINUX } guest_kind;
 static struct elf_image guest_image;
 static struct linux_boot linux_guest;
+static struct cpu_topology topology;
+/* Hypervisor memory for starting the other CPUs: the real-mode startup page and
+ * the APs' own pages. Both empty with one CPU. */
+static struct phys_range startup_page;
+static struct phys_range ap_memory;
 
 static void parse_boot_information(uint32_t magic, uint64_t mbi_address)
 {
@@ -84,6 +93,32 @@ static void parse_boot_information(uint32_t magic, uint64_t mbi_address)
 		printk("sbx: module %s at 0x%lx, %lu bytes\n",
 		       boot_module_role_name(role), modules.module[role].start,
 		       modules.module[role].size);
+}
+
+/* Reads firmware tables through the hypervisor's identity map. */
+static int read_physical(uint64_t address, void *buffer, size_t size, void *context)
+{
+	(void)context;
+	if (size > HYPERVISOR_MAPPED_LIMIT || address > HYPERVISOR_MAPPED_LIMIT - size)
+		return -1;
+	memcpy(buffer, (const void *)address, size);
+	return 0;
+}
+
+/* Every CPU the firmware lists is started and owned by the hypervisor; one it
+ * cannot list (no ACPI) could not be kept from the commodity OS either. */
+static void discover_cpus(void)
+{
+	struct cpu_topology_error error;
+	uint32_t boot_apic_id = local_apic_current_id();
+
+	if (!boot_info.rsdp_size)
+		panic("no ACPI RSDP from the boot loader: the CPUs cannot be found");
+	if (cpu_topology_discover(boot_info.rsdp, boot_info.rsdp_size, boot_apic_id,
+				  read_physical, NULL, &topology, &error))
+		panic("ACPI %s at 0x%lx: %s", error.table, error.address, error.message);
+	printk("sbx: %u CPUs in the ACPI MADT, booted on cpu %u (apic id %u)\n", topology.count,
+	       topology.boot_index, boot_apic_id);
 }
 
 /* A guest is copied to where it runs: an ELF guest to its link address, Linux to
@@ -132,7 +167,6 @@ static void init_allocator(uint64_t mbi_address)
 	struct phys_range reserved[3 + MB2_MAX_MODULES + 3];
 	size_t count = 0;
 
-	reserved[count++] = (struct phys_range){ 0, FIRST_MEGABYTE };
 	reserved[count++] = (struct phys_range){ (uint64_t)__image_start, (uint64_t)__hv_end };
 	for (uint32_t i = 0; i < boot_info.module_count; i++)
 		reserved[count++] = (struct phys_range){ boot_info.modules[i].start,
@@ -141,6 +175,15 @@ static void init_allocator(uint64_t mbi_address)
 	reserved[count++] = (struct phys_range){ mbi_address,
 						 mbi_address + *(const uint32_t *)mbi_address };
 	plan_guest(reserved, &count);
+	/* The startup page comes from the first MiB, which the allocator never hands
+	 * out: chosen clear of everything above, before the MiB is reserved whole. */
+	if (topology.count > 1) {
+		startup_page.start = startup_page_find(&boot_info, reserved, count);
+		startup_page.end = startup_page.start + PAGE;
+		if (!startup_page.start)
+			panic("SMP: no free RAM page below 0xa0000 to start the other CPUs from");
+	}
+	reserved[count++] = (struct phys_range){ 0, FIRST_MEGABYTE };
 	if (phys_alloc_init(&allocator, &boot_info, reserved, count, HYPERVISOR_MAPPED_LIMIT))
 		panic("memory map too fragmented for the allocator");
 
@@ -151,6 +194,17 @@ static void init_allocator(uint64_t mbi_address)
 		   ARENA_SIZE);
 	if (!arena.start)
 		panic("not enough memory for the hypervisor arena");
+	/* The APs' pages get a 2 MiB block of their own, for the same reason. */
+	if (topology.count > 1) {
+		uint64_t size = ((topology.count - 1) * AP_PAGES * PAGE + LARGE_PAGE - 1) &
+				~(LARGE_PAGE - 1);
+
+		ap_memory.start = phys_alloc_pages(&allocator, size / PAGE, LARGE_PAGE);
+		ap_memory.end = ap_memory.start + size;
+		if (!ap_memory.start)
+			panic("not enough memory for the stacks of %u application processors",
+			      topology.count - 1);
+	}
 }
 
 /* The rejected policy's bytes are in PCR 17 already: close the launch, so that the
@@ -185,8 +239,10 @@ static void load_policy(void)
 		{ (uint64_t)__image_start, (uint64_t)__hv_end },
 		{ arena.start, arena.end },
 		{ securebox_memory.start, securebox_memory.end },
+		{ startup_page.start, startup_page.end },
+		{ ap_memory.start, ap_memory.end },
 	};
-	if (policy_check_ranges(&active_policy, protected, 3, &error))
+	if (policy_check_ranges(&active_policy, protected, topology.count > 1 ? 5 : 3, &error))
 		reject_policy(&error);
 	partitions[SBX_PARTITION_COMMODITY].violation_response =
 		active_policy.commodity_violation == POLICY_VIOLATION_FAULT ?
@@ -306,23 +362,29 @@ static bool open_tpm(const struct hv_options *options)
 	return false;
 }
 
-/* Hidden from the commodity OS: the hypervisor, the securebox, the TPM localities
- * the policy does not give it, and the policy's own "hide" ranges. */
+/* Hidden from the commodity OS: the hypervisor (with the APs' startup page and
+ * pages), the securebox, the TPM localities the policy does not give it, and the
+ * policy's own "hide" ranges. */
 static void build_layout(void)
 {
 	struct phys_range hidden[LAYOUT_MAX_HIDDEN];
-	size_t count = 0;
+	size_t count = 0, before_localities;
 	const char *error;
 
 	hidden[count++] = (struct phys_range){ (uint64_t)__image_start, (uint64_t)__hv_end };
 	hidden[count++] = (struct phys_range){ arena.start, arena.end };
 	hidden[count++] = securebox_memory;
+	if (topology.count > 1) {
+		hidden[count++] = startup_page;
+		hidden[count++] = ap_memory;
+	}
+	before_localities = count;
 	for (unsigned locality = 0; locality < TIS_LOCALITY_COUNT; locality++) {
 		uint64_t page = TIS_BASE_ADDRESS + locality * TIS_LOCALITY_SIZE;
 
 		if (active_policy.tpm_localities & (1u << locality))
 			continue;
-		if (count > 3 && hidden[count - 1].end == page)
+		if (count > before_localities && hidden[count - 1].end == page)
 			hidden[count - 1].end += TIS_LOCALITY_SIZE;
 		else
 			hidden[count++] = (struct phys_range){ page, page + TIS_LOCALITY_SIZE };
@@ -347,9 +409,10 @@ static void start_svm(void)
 
 	if (!host_save_area || !host_state)
 		panic("hypervisor arena exhausted");
-	error = svm_init(&svm, host_save_area, host_state);
+	error = svm_check(&svm);
 	if (error)
 		panic("SVM: %s", error);
+	svm_enable_host_mode(host_save_area, host_state);
 	vcpu_setup(&svm, host_state);
 	printk("sbx: SVM with nested paging, %u ASIDs, %u physical address bits%s%s\n",
 	       svm.asid_count, svm.physical_address_bits,
@@ -405,9 +468,12 @@ static void run_commodity(void)
 	struct partition *commodity = &partitions[SBX_PARTITION_COMMODITY];
 	const struct boot_module *kernel = &modules.module[MODULE_KERNEL];
 	const struct boot_module *initrd = &modules.module[MODULE_INITRD];
+	/* The test guest probes each of these and must fault on every one. */
 	const struct phys_range hypervisor[] = {
 		{ (uint64_t)__image_start, (uint64_t)__hv_end },
 		{ arena.start, arena.end },
+		startup_page,
+		ap_memory,
 	};
 	const char *error;
 
@@ -419,7 +485,8 @@ static void run_commodity(void)
 	error = commodity_create(&arena, &layout, svm.page_1g);
 	if (!error && guest_kind == GUEST_ELF)
 		error = commodity_load_elf(&layout, &guest_image, (const void *)kernel->start,
-					   kernel->arguments, hypervisor, 2, &securebox_memory);
+					   kernel->arguments, hypervisor, topology.count > 1 ? 4 : 2,
+					   &securebox_memory);
 	else if (!error)
 		error = linux_boot_load(&linux_guest, &boot_info, &layout,
 					(const void *)kernel->start, (const void *)initrd->start,
@@ -472,6 +539,7 @@ void hv_main(uint32_t magic, uint64_t mbi_address)
 		printk("sbx: warning: PIT calibration failed, TPM timeouts assume a 1 GHz TSC\n");
 
 	parse_boot_information(magic, mbi_address);
+	discover_cpus();
 	if (hv_options_parse(boot_info.cmdline, &options, &bad_option))
 		panic("unknown hypervisor option at \"%s\"", bad_option);
 	init_allocator(mbi_address);
@@ -491,6 +559,13 @@ void hv_main(uint32_t magic, uint64_t mbi_address)
 
 	build_layout();
 	start_svm();
+	/* Every CPU is the hypervisor's, in SVM host mode, before any guest runs. */
+	if (topology.count > 1) {
+		ap_start_all(&topology, startup_page.start, ap_memory.start, &svm);
+		printk("sbx: all %u CPUs in SVM host mode (started from page 0x%lx, their pages "
+		       "at 0x%lx-0x%lx); the application processors are parked\n", topology.count,
+		       startup_page.start, ap_memory.start, ap_memory.end - 1);
+	}
 	start_securebox();
 	/* A securebox without an identity key (or no securebox) leaves the launch
 	 * open: close it before any commodity code runs. */

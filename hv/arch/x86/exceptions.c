@@ -37,5 +37,10 @@ void exceptions_init(void)
 			.offset_high = handler >> 32,
 		};
 	}
+	exceptions_load();
+}
+
+void exceptions_load(void)
+{
 	lidt((uint64_t)idt, sizeof(idt) - 1);
 }

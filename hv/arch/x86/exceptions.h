@@ -6,4 +6,7 @@
  * (zero where the CPU pushes none) on top of the CPU's interrupt frame. */
 void exceptions_init(void);
 
+/* Loads the IDT exceptions_init built on the running CPU: every CPU shares it. */
+void exceptions_load(void);
+
 #endif

@@ -1,3 +1,6 @@
+#include <stddef.h>
+#include <string.h>
+
 #include "svm.h"
 
 #include "msr.h"
@@ -51,11 +54,12 @@ static uint64_t supported_cr4(void)
 	return cr4;
 }
 
-const char *svm_init(struct svm_capabilities *capabilities, uint64_t host_save_area,
-		     uint64_t host_state)
+const char *svm_check(struct svm_capabilities *capabilities)
 {
 	uint32_t eax, ebx, ecx, edx, extended_ecx, extended_edx;
 
+	/* Zeroed whole, padding included: CPUs compare their capabilities bytewise. */
+	memset(capabilities, 0, sizeof(*capabilities));
 	cpuid(CPUID_EXTENDED_MAX, 0, &eax, &ebx, &ecx, &edx);
 	if (eax < CPUID_SVM_FEATURES)
 		return "CPUID has no SVM feature leaf (0x8000000a)";
@@ -87,11 +91,14 @@ const char *svm_init(struct svm_capabilities *capabilities, uint64_t host_save_a
 	if (extended_ecx & EXTENDED_ECX_TCE)
 		capabilities->efer_supported |= EFER_TCE;
 	capabilities->cr4_supported = supported_cr4();
+	return NULL;
+}
 
+void svm_enable_host_mode(uint64_t host_save_area, uint64_t host_state)
+{
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, host_save_area);
 	/* The host never takes an interrupt: keep GIF clear outside guests. */
 	__asm__ volatile("clgi");
 	__asm__ volatile("vmsave %0" : : "a"(host_state) : "memory");
-	return 0;
 }

@@ -17,10 +17,13 @@ struct svm_capabilities {
 };
 
 /* Checks CPUID and VM_CR yourself (TCG enables nested paging even when CPUID says
- * no, so its absence must stop us, not be discovered later), sets EFER.SVME, the
- * host save area and the host hidden-state page, and clears GIF for good in the
- * host. Returns NULL, or why SVM cannot be used. */
-const char *svm_init(struct svm_capabilities *capabilities, uint64_t host_save_area,
-		     uint64_t host_state);
+ * no, so its absence must stop us, not be discovered later) and fills
+ * `capabilities`. Every CPU runs it. Returns NULL, or why SVM cannot be used. */
+const char *svm_check(struct svm_capabilities *capabilities);
+
+/* Puts the running CPU in SVM host mode: EFER.SVME, its own host save area and
+ * host hidden-state page, and GIF cleared for good in the host. Every CPU runs
+ * it on its own pages, after svm_check. */
+void svm_enable_host_mode(uint64_t host_save_area, uint64_t host_state);
 
 #endif

@@ -1,0 +1,1 @@
+test_startup_page_SOURCES := hv/startup_page.c
