@@ -20,7 +20,9 @@ enum cpu_state {
 	CPU_FAILED,     /* stopped before SVM host mode: see `failure` */
 };
 
-/* One per CPU, indexed as in the topology (MADT order). */
+/* One per CPU, indexed as in the topology (MADT order). The boot CPU's holds its
+ * index, APIC ID, capabilities and state; its stack and host pages are the ones
+ * it booted with and start_svm gave it. */
 struct cpu {
 	uint32_t index;
 	uint32_t apic_id;
