@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cpu_topology.h"
+#include "unaligned.h"
 
 #define HEADER_SIZE          36           /* every system description table's */
 #define RSDP_V1_SIZE         20
@@ -65,22 +66,6 @@ struct madt_state {
 	struct cpu_topology *topology;
 	bool address_overridden;
 };
-
-static uint32_t read32(const uint8_t *bytes)
-{
-	uint32_t value;
-
-	memcpy(&value, bytes, sizeof(value));
-	return value;
-}
-
-static uint64_t read64(const uint8_t *bytes)
-{
-	uint64_t value;
-
-	memcpy(&value, bytes, sizeof(value));
-	return value;
-}
 
 static uint8_t byte_sum(const uint8_t *bytes, size_t size)
 {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "multiboot2.h"
+#include "unaligned.h"
 
 #define TAG_ALIGN              8
 #define BLOCK_HEADER_SIZE      8   /* total_size, reserved */
@@ -54,22 +55,6 @@ struct tag {
 	uint32_t type;
 	uint32_t size;         /* header included, padding excluded */
 };
-
-static uint32_t read32(const uint8_t *bytes)
-{
-	uint32_t value;
-
-	memcpy(&value, bytes, sizeof(value));
-	return value;
-}
-
-static uint64_t read64(const uint8_t *bytes)
-{
-	uint64_t value;
-
-	memcpy(&value, bytes, sizeof(value));
-	return value;
-}
 
 /* No overflow: a tag's size was checked against total_size, at most 1 MiB. */
 static uint32_t align_tag_size(uint32_t size)
