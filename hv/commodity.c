@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "active_policy.h"
+#include "arch/x86/local_apic.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/vcpu.h"
 #include "arch/x86/vmcb_setup.h"
@@ -80,13 +81,19 @@ static void setup_vmcb_controls(struct arena *arena)
 	vmcb_setup_controls(commodity->vmcb, &controls);
 }
 
-#define COMMODITY_MAX_MAPPINGS (LAYOUT_MAX_RANGES + 2 * POLICY_MAX_RANGES)
+/* The xAPIC page's two edges cut at most two more pieces. */
+#define COMMODITY_MAX_MAPPINGS (LAYOUT_MAX_RANGES + 2 * POLICY_MAX_RANGES + 2)
 
-/* The first address after `address` where a read-only range starts or ends, or
- * `end`. */
+/* The first address after `address` where a read-only range or the xAPIC page
+ * starts or ends, or `end`. */
 static uint64_t next_boundary(uint64_t address, uint64_t end)
 {
 	uint64_t next = end;
+	const uint64_t apic_edges[2] = { LOCAL_APIC_DEFAULT_BASE, LOCAL_APIC_DEFAULT_BASE + PAGE };
+
+	for (int e = 0; e < 2; e++)
+		if (apic_edges[e] > address && apic_edges[e] < next)
+			next = apic_edges[e];
 
 	for (uint32_t i = 0; i < active_policy.range_count; i++) {
 		const struct policy_range *range = &active_policy.ranges[i];
@@ -113,8 +120,19 @@ static bool is_read_only(uint64_t page)
 	return false;
 }
 
-/* Appends [start, end) cut at read-only boundaries, each piece with its own
- * permissions: between two boundaries the read-only status cannot change. */
+/* Every write to the xAPIC page must exit, for apic_write.c to refuse INIT and
+ * STARTUP IPIs: under TCG they would start a CPU outside SVM. */
+static uint32_t permissions_of(uint64_t page)
+{
+	if (page == LOCAL_APIC_DEFAULT_BASE)
+		return NPT_READ;
+	if (is_read_only(page))
+		return NPT_READ | NPT_EXECUTE;
+	return NPT_READ | NPT_WRITE | NPT_EXECUTE;
+}
+
+/* Appends [start, end) cut at read-only and xAPIC page boundaries, each piece with
+ * its own permissions: between two boundaries they cannot change. */
 static int add_mappings(struct npt_mapping *mappings, size_t *count, uint64_t start,
 			uint64_t end)
 {
@@ -124,17 +142,21 @@ static int add_mappings(struct npt_mapping *mappings, size_t *count, uint64_t st
 		if (*count == COMMODITY_MAX_MAPPINGS)
 			return -1;
 		mappings[(*count)++] = (struct npt_mapping){
-			start, start, piece - start,
-			is_read_only(start) ? NPT_READ | NPT_EXECUTE
-					    : NPT_READ | NPT_WRITE | NPT_EXECUTE };
+			start, start, piece - start, permissions_of(start) };
 		start = piece;
 	}
 	return 0;
 }
 
-/* The invariant the policy adds: no page of a read-only range is writable. */
+/* The invariants the policy and the xAPIC add: no page of a read-only range, nor the
+ * xAPIC page, is writable. */
 static const char *check_read_only(const struct npt *npt)
 {
+	uint32_t apic_permissions;
+
+	if (npt_translate(npt, LOCAL_APIC_DEFAULT_BASE, NULL, &apic_permissions, NULL) == 0 &&
+	    (apic_permissions & NPT_WRITE))
+		return "the xAPIC page is writable";
 	for (uint32_t i = 0; i < active_policy.range_count; i++) {
 		const struct policy_range *range = &active_policy.ranges[i];
 
@@ -256,6 +278,8 @@ const char *commodity_create(struct arena *arena, const struct memory_layout *la
 		return error;
 	setup_vmcb_controls(arena);
 	set_buffer_ram(layout);
+	commodity->readable_ram = layout->ram;
+	commodity->readable_ram_count = layout->ram_count;
 	commodity->host_base = 0;
 	return NULL;
 }

@@ -43,6 +43,10 @@ struct partition {
 	struct phys_range ram[LAYOUT_MAX_RANGES];
 	uint32_t ram_count;
 	uint64_t host_base;
+	/* Commodity only: the RAM the hypervisor may read for it with no side effect on
+	 * a device, to fetch an instruction it must decode (apic_write.c). */
+	const struct phys_range *readable_ram;
+	uint32_t readable_ram_count;
 
 	/* Securebox only: its request and response pages, guest-physical. */
 	uint64_t request_buffer;

@@ -10,7 +10,7 @@ FUZZERS     := $(BUILD)/fuzz/fuzz_multiboot2 $(BUILD)/fuzz/fuzz_policy \
 	$(BUILD)/fuzz/fuzz_evidence $(BUILD)/fuzz/fuzz_reference \
 	$(BUILD)/fuzz/fuzz_attestation $(BUILD)/fuzz/fuzz_attestation_fields \
 	$(BUILD)/fuzz/fuzz_ek_identity $(BUILD)/fuzz/fuzz_agent_request \
-	$(BUILD)/fuzz/fuzz_cpu_topology
+	$(BUILD)/fuzz/fuzz_cpu_topology $(BUILD)/fuzz/fuzz_instruction_decode
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS := 15
 
@@ -119,6 +119,12 @@ $(BUILD)/fuzz/fuzz_agent_request: tests/fuzz/fuzz_agent_request.c guest/agent/re
 # CPU discovery from the ACPI tables (hv/cpu_topology.c) on a fake physical memory.
 $(BUILD)/fuzz/fuzz_cpu_topology: tests/fuzz/fuzz_cpu_topology.c hv/cpu_topology.c \
 		hv/cpu_topology.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -std=gnu11 -Wall -Wextra -Werror -o $@ $(filter %.c,$^)
+
+# The decoder of the commodity OS's stores to its xAPIC page.
+$(BUILD)/fuzz/fuzz_instruction_decode: tests/fuzz/fuzz_instruction_decode.c \
+		hv/arch/x86/instruction_decode.c hv/arch/x86/instruction_decode.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -std=gnu11 -Wall -Wextra -Werror -o $@ $(filter %.c,$^)
 

@@ -38,6 +38,10 @@ bool write_hypervisor_memory(void);
 bool read_securebox_memory(void);
 bool write_securebox_memory(void);
 
+/* scenarios_apic.c */
+bool init_startup_refused(void);
+bool self_ipi_arrives(void);
+
 /* scenarios_cpu.c */
 bool vmrun(void);
 bool clear_efer_svme(void);

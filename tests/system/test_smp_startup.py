@@ -2,9 +2,10 @@
 processor itself, in SVM host mode, before any guest code runs, and parks it.
 build/sbx-test.iso (the bare-metal test guest) boots under QEMU -smp 1, 2 and 4
 (and -smp 2 under UEFI); the test guest's scenarios must still all pass while the other CPUs are parked.
-Linux, still given one CPU, boots under -smp 2 with the startup memory reserved
-(it then starts the second CPU natively itself: the known hole SECURITY.md states,
-which the next step closes)."""
+Linux, still given one CPU, boots under -smp 2 with the startup memory reserved;
+its INIT and STARTUP IPIs to the second CPU are refused (the xAPIC page is read-only
+in its nested page tables and the hypervisor emulates every write to it), so the
+second CPU never runs Linux's code and Linux comes up with one CPU."""
 import re
 
 import pytest
@@ -14,6 +15,8 @@ from test_linux import linux_e820
 from test_partitions import SCENARIOS
 
 TIMEOUT = 600
+REFUSED = re.compile(r"^sbx: commodity: refused INIT/STARTUP IPI, ICR 0x([0-9a-f]+) "
+                     r"\((\d+) refused\)$", re.M)
 ONLINE = re.compile(r"^sbx: cpu (\d+) \(apic id (\d+)\) online in SVM host mode$", re.M)
 
 
@@ -69,6 +72,21 @@ def test_startup_memory_is_hidden_from_the_commodity(smp_run):
     assert summary and int(summary.group(2)) == 0
 
 
+def test_the_test_guest_cannot_start_a_parked_cpu(smp_run):
+    """init-startup-refused sends INIT, INIT, STARTUP, STARTUP to the second CPU
+    with a trampoline of its own that would write a marker: the marker stays
+    unwritten, and the hypervisor counted each refusal. self-ipi-arrives: an
+    ordinary fixed IPI to itself is still delivered."""
+    _, run = smp_run
+    results = scenario_results(run)
+    assert results.get("init-startup-refused") == "PASS"
+    assert results.get("self-ipi-arrives") == "PASS"
+    refused = REFUSED.findall(run)
+    assert [int(icr, 16) & 0x700 for icr, _ in refused] == [0x500, 0x500, 0x600, 0x600]
+    assert [int(count) for _, count in refused] == [1, 2, 3, 4]
+    assert "xAPIC write not emulated" not in run
+
+
 def test_one_cpu_boots_as_before(single_run):
     assert "sbx: 1 CPUs in the ACPI MADT, booted on cpu 0 (apic id 0)" in single_run
     assert not ONLINE.search(single_run)
@@ -113,3 +131,19 @@ def test_linux_boots_with_the_startup_memory_reserved(linux_run):
         assert any(s <= start and end <= e for s, e in reserved), hex(start)
     assert not re.search(r"^sbx: \w+: violation", linux_run, re.M)
     assert "FATAL" not in linux_run
+
+
+def test_linux_cannot_start_the_second_cpu(linux_run):
+    """Linux tries INIT, then STARTUP, on the second CPU: every one is refused and
+    counted, the CPU never calls in, and Linux carries on with one CPU while its
+    ordinary xAPIC writes (EOI, timer, self-IPIs) are performed for it."""
+    refused = REFUSED.findall(linux_run)
+    assert refused, "the hypervisor refused no INIT or STARTUP IPI"
+    modes = {int(icr, 16) & 0x700 for icr, _ in refused}
+    assert modes == {0x500, 0x600}, modes
+    assert [int(count) for _, count in refused] == list(range(1, len(refused) + 1))
+    assert re.search(r"smp: Brought up 1 node, 1 CPU$", linux_run, re.M)
+    assert re.search(r"^sbx-linux: userspace reached", linux_run, re.M)
+    assert re.search(r"^sbx-linux: test done$", linux_run, re.M)
+    assert not re.search(r"^sbx: \w+: violation", linux_run, re.M)
+    assert not re.search(r"xAPIC write not emulated", linux_run, re.M)

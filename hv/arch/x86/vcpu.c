@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "active_policy.h"
+#include "apic_write.h"
 #include "console.h"
 #include "hypercall.h"
 #include "msr.h"
@@ -280,6 +281,8 @@ static enum run_outcome handle_exit(struct partition *partition)
 	case VMEXIT_VMMCALL:
 		return handle_vmmcall(partition);
 	case VMEXIT_NPF:
+		if (apic_write_is_emulated(partition, control->exit_info1, control->exit_info2))
+			return apic_write_emulate(partition, control->exit_info2);
 		return vcpu_violation(partition, VECTOR_GP, npf_kind(control->exit_info1),
 				      control->exit_info2);
 	case VMEXIT_VMRUN: case VMEXIT_VMLOAD: case VMEXIT_VMSAVE: case VMEXIT_STGI:

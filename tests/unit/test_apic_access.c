@@ -1,0 +1,63 @@
+/* The verdicts on the commodity OS's xAPIC writes: INIT and STARTUP IPIs refused
+ * whatever the destination, level, shorthand or vector; every other delivery mode
+ * and register performed; offsets that are no register refused. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "apic_access.h"
+
+#define ICR_LOW  0x300
+#define ICR_HIGH 0x310
+#define EOI      0x0b0
+#define LVT_TIMER 0x320
+
+static void init_and_startup_are_refused(void **state)
+{
+	(void)state;
+	/* What Linux's wakeup_secondary_cpu_via_init sends: INIT assert, de-assert, SIPI. */
+	assert_int_equal(apic_access_judge(ICR_LOW, 0x0000c500), APIC_WRITE_REFUSE_STARTUP);
+	assert_int_equal(apic_access_judge(ICR_LOW, 0x00008500), APIC_WRITE_REFUSE_STARTUP);
+	assert_int_equal(apic_access_judge(ICR_LOW, 0x0000069e), APIC_WRITE_REFUSE_STARTUP);
+	/* Shorthands (self, all, all but self), logical mode, any other bits. */
+	assert_int_equal(apic_access_judge(ICR_LOW, 0x000c4500), APIC_WRITE_REFUSE_STARTUP);
+	assert_int_equal(apic_access_judge(ICR_LOW, 0x00040500), APIC_WRITE_REFUSE_STARTUP);
+	assert_int_equal(apic_access_judge(ICR_LOW, 0xfff80e08), APIC_WRITE_REFUSE_STARTUP);
+	assert_int_equal(apic_access_judge(ICR_LOW, 0xfff80d08), APIC_WRITE_REFUSE_STARTUP);
+}
+
+static void other_ipis_and_registers_are_performed(void **state)
+{
+	(void)state;
+	assert_int_equal(apic_access_judge(ICR_LOW, 0x000400fd), APIC_WRITE_PERFORM); /* fixed, self */
+	assert_int_equal(apic_access_judge(ICR_LOW, 0x00000100), APIC_WRITE_PERFORM); /* lowest prio */
+	assert_int_equal(apic_access_judge(ICR_LOW, 0x00000200), APIC_WRITE_PERFORM); /* SMI */
+	assert_int_equal(apic_access_judge(ICR_LOW, 0x00040400), APIC_WRITE_PERFORM); /* NMI self */
+	assert_int_equal(apic_access_judge(ICR_LOW, 0x00000700), APIC_WRITE_PERFORM); /* ExtINT */
+	/* The destination half: only the low half sends. */
+	assert_int_equal(apic_access_judge(ICR_HIGH, 0x0000c500), APIC_WRITE_PERFORM);
+	assert_int_equal(apic_access_judge(EOI, 0), APIC_WRITE_PERFORM);
+	assert_int_equal(apic_access_judge(LVT_TIMER, 0x00000500), APIC_WRITE_PERFORM);
+}
+
+static void offsets_that_are_no_register(void **state)
+{
+	(void)state;
+	assert_int_equal(apic_access_judge(ICR_LOW + 4, 0x500), APIC_WRITE_NOT_A_REGISTER);
+	assert_int_equal(apic_access_judge(ICR_LOW - 1, 0), APIC_WRITE_NOT_A_REGISTER);
+	assert_int_equal(apic_access_judge(0x1000, 0), APIC_WRITE_NOT_A_REGISTER);
+	assert_int_equal(apic_access_judge(0xffffff00, 0), APIC_WRITE_NOT_A_REGISTER);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(init_and_startup_are_refused),
+		cmocka_unit_test(other_ipis_and_registers_are_performed),
+		cmocka_unit_test(offsets_that_are_no_register),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,1 @@
+test_apic_access_SOURCES := hv/apic_access.c
