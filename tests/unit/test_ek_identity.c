@@ -25,8 +25,8 @@
 #include "mbedtls/aes.h"
 #include "mbedtls/md.h"
 #include "report_verify.h"
+#include "fixture_file.h"
 
-#define FIXTURES "tests/unit/fixtures/"
 #define ROOT FIXTURES "ek_root.pem"
 #define CHAIN FIXTURES "ek_intermediate.pem"
 
@@ -46,47 +46,8 @@ enum {
 	EK_MODULUS = EK_MODULUS_SIZE + 2,
 };
 
-struct blob {
-	uint8_t *bytes;
-	size_t size;
-};
-
 static struct blob ek_bytes, ek_name, ek_certificate, ak_name;
 static struct ek_public ek;
-
-static struct blob load(const char *name)
-{
-	char path[256];
-	struct blob blob = { NULL, 0 };
-	FILE *file;
-	long size;
-
-	snprintf(path, sizeof(path), FIXTURES "%s", name);
-	file = fopen(path, "rb");
-	assert_non_null(file);
-	assert_int_equal(fseek(file, 0, SEEK_END), 0);
-	size = ftell(file);
-	assert_true(size > 0);
-	rewind(file);
-	blob.size = size;
-	blob.bytes = malloc(blob.size);
-	assert_non_null(blob.bytes);
-	assert_int_equal(fread(blob.bytes, 1, blob.size, file), blob.size);
-	fclose(file);
-	return blob;
-}
-
-/* A copy of `blob` resized to `size`, in a block of exactly that size; bytes past
- * the original are `fill`. */
-static struct blob resized(const struct blob *blob, size_t size, uint8_t fill)
-{
-	struct blob copy = { malloc(size ? size : 1), size };
-
-	assert_non_null(copy.bytes);
-	memset(copy.bytes, fill, size);
-	memcpy(copy.bytes, blob->bytes, size < blob->size ? size : blob->size);
-	return copy;
-}
 
 static void put_u16(uint8_t *bytes, uint16_t value)
 {
@@ -99,10 +60,10 @@ static int setup(void **state)
 	const char *reason;
 
 	(void)state;
-	ek_bytes = load("ek_public.bin");
-	ek_name = load("ek_public.name");
-	ek_certificate = load("ek_cert.der");
-	ak_name = load("ek_ak.name");
+	ek_bytes = fixture_load("ek_public.bin");
+	ek_name = fixture_load("ek_public.name");
+	ek_certificate = fixture_load("ek_cert.der");
+	ak_name = fixture_load("ek_ak.name");
 	assert_int_equal(ek_public_parse(ek_bytes.bytes, ek_bytes.size, &ek, &reason),
 			 VERIFY_TRUSTED);
 	return 0;
@@ -130,7 +91,7 @@ static int parse_status(const struct blob *blob, const char **reason)
 /* ek_public_parse() of a copy of the fixture EK with one 16-bit field replaced. */
 static int parse_with_u16(size_t offset, uint16_t value, const char **reason)
 {
-	struct blob copy = resized(&ek_bytes, ek_bytes.size, 0);
+	struct blob copy = blob_resized(&ek_bytes, ek_bytes.size, 0);
 	int status;
 
 	put_u16(copy.bytes + offset, value);
@@ -157,7 +118,7 @@ static void test_parse_accepts_the_real_ek(void **state)
 
 static void test_parse_accepts_another_tpms_ek(void **state)
 {
-	struct blob other = load("ek_other_public.bin");
+	struct blob other = fixture_load("ek_other_public.bin");
 	struct ek_public parsed;
 	const char *reason;
 
@@ -176,14 +137,14 @@ static void test_parse_rejects_every_truncation(void **state)
 	(void)state;
 	/* As received: the size prefix no longer matches. */
 	for (size_t size = 0; size < ek_bytes.size; size++) {
-		struct blob copy = resized(&ek_bytes, size, 0);
+		struct blob copy = blob_resized(&ek_bytes, size, 0);
 
 		assert_int_equal(parse_status(&copy, &reason), VERIFY_MALFORMED);
 		free(copy.bytes);
 	}
 	/* With a size prefix that agrees: the area itself ends early. */
 	for (size_t size = 2; size < ek_bytes.size; size++) {
-		struct blob copy = resized(&ek_bytes, size, 0);
+		struct blob copy = blob_resized(&ek_bytes, size, 0);
 
 		put_u16(copy.bytes, size - 2);
 		assert_int_equal(parse_status(&copy, &reason), VERIFY_MALFORMED);
@@ -196,7 +157,7 @@ static void test_parse_rejects_every_changed_template_byte(void **state)
 {
 	(void)state;
 	for (size_t offset = 0; offset < EK_MODULUS; offset++) {
-		struct blob copy = resized(&ek_bytes, ek_bytes.size, 0);
+		struct blob copy = blob_resized(&ek_bytes, ek_bytes.size, 0);
 		const char *reason;
 		int status;
 
@@ -210,7 +171,7 @@ static void test_parse_rejects_every_changed_template_byte(void **state)
 
 static void test_parse_rejects_trailing_bytes(void **state)
 {
-	struct blob copy = resized(&ek_bytes, ek_bytes.size + 1, 0);
+	struct blob copy = blob_resized(&ek_bytes, ek_bytes.size + 1, 0);
 	const char *reason;
 
 	(void)state;
@@ -226,7 +187,7 @@ static void test_parse_rejects_every_attribute_change(void **state)
 {
 	(void)state;
 	for (int bit = 0; bit < 32; bit++) {
-		struct blob copy = resized(&ek_bytes, ek_bytes.size, 0);
+		struct blob copy = blob_resized(&ek_bytes, ek_bytes.size, 0);
 		const char *reason;
 
 		copy.bytes[EK_ATTRIBUTES + 3 - bit / 8] ^= 1u << (bit % 8);
@@ -238,7 +199,7 @@ static void test_parse_rejects_every_attribute_change(void **state)
 
 static void test_parse_names_the_attribute_that_differs(void **state)
 {
-	struct blob copy = resized(&ek_bytes, ek_bytes.size, 0);
+	struct blob copy = blob_resized(&ek_bytes, ek_bytes.size, 0);
 	const char *reason;
 
 	(void)state;
@@ -289,7 +250,7 @@ static void test_parse_rejects_another_policy(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < 32; i++) {
-		struct blob copy = resized(&ek_bytes, ek_bytes.size, 0);
+		struct blob copy = blob_resized(&ek_bytes, ek_bytes.size, 0);
 
 		copy.bytes[EK_POLICY + i] ^= 0x40;
 		assert_int_equal(parse_status(&copy, &reason), VERIFY_UNTRUSTED);
@@ -303,7 +264,7 @@ static void test_parse_rejects_another_policy(void **state)
 
 static void test_parse_rejects_a_bad_modulus(void **state)
 {
-	struct blob copy = resized(&ek_bytes, ek_bytes.size, 0);
+	struct blob copy = blob_resized(&ek_bytes, ek_bytes.size, 0);
 	const char *reason;
 
 	(void)state;
@@ -333,7 +294,7 @@ static void test_parse_rejects_tpm_keys_of_other_templates(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		struct blob key = load(keys[i].file);
+		struct blob key = fixture_load(keys[i].file);
 		struct ek_public parsed;
 		const char *reason;
 
@@ -361,7 +322,7 @@ static int check_certificate(const struct blob *certificate, const char *root,
 
 static int check_certificate_file(const char *file)
 {
-	struct blob certificate = load(file);
+	struct blob certificate = fixture_load(file);
 	int status = check_certificate(&certificate, ROOT, CHAIN, &ek);
 
 	free(certificate.bytes);
@@ -393,7 +354,7 @@ static void test_certificate_rejects_a_flipped_signature_bit(void **state)
 	(void)state;
 	/* The signature is the last field: its last byte is the DER's. */
 	for (size_t bit = 0; bit < 8; bit++) {
-		struct blob copy = resized(&ek_certificate, ek_certificate.size, 0);
+		struct blob copy = blob_resized(&ek_certificate, ek_certificate.size, 0);
 
 		copy.bytes[copy.size - 1] ^= 1u << bit;
 		assert_int_equal(check_certificate(&copy, ROOT, CHAIN, &ek), VERIFY_CRYPTO_FAILURE);
@@ -404,7 +365,7 @@ static void test_certificate_rejects_a_flipped_signature_bit(void **state)
 
 static void test_certificate_rejects_a_changed_key(void **state)
 {
-	struct blob copy = resized(&ek_certificate, ek_certificate.size, 0);
+	struct blob copy = blob_resized(&ek_certificate, ek_certificate.size, 0);
 	uint8_t *modulus;
 
 	(void)state;
@@ -431,7 +392,7 @@ static void test_certificate_rejects_another_root(void **state)
  * whose name is written to `path`. */
 static void write_chain(char path[], const char *first, const char *second)
 {
-	struct blob parts[2] = { load(first), load(second) };
+	struct blob parts[2] = { fixture_load(first), fixture_load(second) };
 	int descriptor = mkstemp(path);
 	FILE *file;
 
@@ -501,9 +462,9 @@ static void test_certificate_without_extensions_is_refused(void **state)
 static void test_certificate_rejects_garbage(void **state)
 {
 	static const uint8_t garbage[] = "not a certificate at all";
-	struct blob text = resized(&(struct blob){ (uint8_t *)garbage, sizeof(garbage) },
+	struct blob text = blob_resized(&(struct blob){ (uint8_t *)garbage, sizeof(garbage) },
 				   sizeof(garbage), 0);
-	struct blob longer = resized(&ek_certificate, ek_certificate.size + 1, 0);
+	struct blob longer = blob_resized(&ek_certificate, ek_certificate.size + 1, 0);
 
 	(void)state;
 	assert_int_equal(check_certificate(&text, ROOT, CHAIN, &ek), VERIFY_MALFORMED);
@@ -515,7 +476,7 @@ static void test_certificate_rejects_garbage(void **state)
 	assert_string_equal(reason_text, "ek_certificate.parse: bytes follow the certificate");
 	/* The root in PEM where DER is expected. */
 	free(text.bytes);
-	text = load("ek_root.pem");
+	text = fixture_load("ek_root.pem");
 	assert_int_equal(check_certificate(&text, ROOT, CHAIN, &ek), VERIFY_MALFORMED);
 	free(text.bytes);
 	free(longer.bytes);
@@ -525,7 +486,7 @@ static void test_certificate_rejects_every_truncation(void **state)
 {
 	(void)state;
 	for (size_t size = 1; size < ek_certificate.size; size++) {
-		struct blob copy = resized(&ek_certificate, size, 0);
+		struct blob copy = blob_resized(&ek_certificate, size, 0);
 
 		assert_int_equal(check_certificate(&copy, ROOT, CHAIN, &ek), VERIFY_MALFORMED);
 		free(copy.bytes);
@@ -538,7 +499,7 @@ static void test_certificate_rejects_every_changed_byte(void **state)
 {
 	(void)state;
 	for (size_t offset = 0; offset < ek_certificate.size; offset++) {
-		struct blob copy = resized(&ek_certificate, ek_certificate.size, 0);
+		struct blob copy = blob_resized(&ek_certificate, ek_certificate.size, 0);
 		int status;
 
 		copy.bytes[offset] ^= 0x01;

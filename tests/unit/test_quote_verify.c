@@ -20,8 +20,8 @@
 
 #include "ak_public.h"
 #include "quote_verify.h"
+#include "fixture_file.h"
 
-#define FIXTURES "tests/unit/fixtures/"
 #define OTHER_PCR_MASK 0xffu   /* quote_other.msg: SHA-256 PCRs 0-7 */
 
 /* Byte offsets in the fixture TPM2B_PUBLIC and TPMS_ATTEST. */
@@ -36,11 +36,6 @@ enum {
 	ATTEST_SELECTION_HASH = ATTEST_SAFE + 1 + 8 + 4,   /* firmwareVersion, count */
 };
 
-struct blob {
-	uint8_t *bytes;
-	size_t size;
-};
-
 static struct blob ak_bytes, ak_name, nonce, attest, signature, pcr_file;
 static struct blob other_attest, other_signature, other_pcr_file;
 static struct ak_public ak;
@@ -48,40 +43,6 @@ static uint8_t pcrs[QUOTE_PCR_COUNT][QUOTE_DIGEST_SIZE];
 static uint8_t other_pcrs[QUOTE_PCR_COUNT][QUOTE_DIGEST_SIZE];
 static struct quote_expectations expected;
 static struct quote_verdict verdict;
-
-static struct blob load(const char *name)
-{
-	char path[256];
-	struct blob blob = { NULL, 0 };
-	FILE *file;
-	long size;
-
-	snprintf(path, sizeof(path), FIXTURES "%s", name);
-	file = fopen(path, "rb");
-	assert_non_null(file);
-	assert_int_equal(fseek(file, 0, SEEK_END), 0);
-	size = ftell(file);
-	assert_true(size > 0);
-	rewind(file);
-	blob.size = size;
-	blob.bytes = malloc(blob.size);
-	assert_non_null(blob.bytes);
-	assert_int_equal(fread(blob.bytes, 1, blob.size, file), blob.size);
-	fclose(file);
-	return blob;
-}
-
-/* A copy of `blob` resized to `size`, in a block of exactly that size; bytes past
- * the original are `fill`. */
-static struct blob resized(const struct blob *blob, size_t size, uint8_t fill)
-{
-	struct blob copy = { malloc(size), size };
-
-	assert_non_null(copy.bytes);
-	memset(copy.bytes, fill, size);
-	memcpy(copy.bytes, blob->bytes, size < blob->size ? size : blob->size);
-	return copy;
-}
 
 /* Spreads a file of the selected PCRs' values, ascending, over PCR numbers. */
 static void spread_pcrs(const struct blob *file, uint32_t mask,
@@ -105,15 +66,15 @@ static int setup(void **state)
 	const char *reason;
 
 	(void)state;
-	ak_bytes = load("quote_ak.pub");
-	ak_name = load("quote_ak.name");
-	nonce = load("quote_nonce.bin");
-	attest = load("quote.msg");
-	signature = load("quote.sig");
-	pcr_file = load("quote_pcrs.bin");
-	other_attest = load("quote_other.msg");
-	other_signature = load("quote_other.sig");
-	other_pcr_file = load("quote_other_pcrs.bin");
+	ak_bytes = fixture_load("quote_ak.pub");
+	ak_name = fixture_load("quote_ak.name");
+	nonce = fixture_load("quote_nonce.bin");
+	attest = fixture_load("quote.msg");
+	signature = fixture_load("quote.sig");
+	pcr_file = fixture_load("quote_pcrs.bin");
+	other_attest = fixture_load("quote_other.msg");
+	other_signature = fixture_load("quote_other.sig");
+	other_pcr_file = fixture_load("quote_other_pcrs.bin");
 	spread_pcrs(&pcr_file, QUOTE_SBX_PCR_MASK, pcrs);
 	spread_pcrs(&other_pcr_file, OTHER_PCR_MASK, other_pcrs);
 	assert_int_equal(ak_public_parse(ak_bytes.bytes, ak_bytes.size, &ak, &reason),
@@ -157,7 +118,7 @@ static void set_attributes(struct blob *ak_area, uint32_t attributes)
 
 static void parse_ak(const struct blob *bytes, int status, const char *check)
 {
-	struct blob copy = resized(bytes, bytes->size, 0);
+	struct blob copy = blob_resized(bytes, bytes->size, 0);
 	struct ak_public parsed;
 	const char *reason;
 
@@ -190,7 +151,7 @@ static void test_ak_requires_each_attribute(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(attributes) / sizeof(attributes[0]); i++) {
-		struct blob edited = resized(&ak_bytes, ak_bytes.size, 0);
+		struct blob edited = blob_resized(&ak_bytes, ak_bytes.size, 0);
 
 		set_attributes(&edited, big_endian(edited.bytes + AK_ATTRIBUTES, 4) &
 					~attributes[i].bit);
@@ -201,7 +162,7 @@ static void test_ak_requires_each_attribute(void **state)
 
 static void test_ak_rejects_decrypt(void **state)
 {
-	struct blob edited = resized(&ak_bytes, ak_bytes.size, 0);
+	struct blob edited = blob_resized(&ak_bytes, ak_bytes.size, 0);
 
 	(void)state;
 	set_attributes(&edited, big_endian(edited.bytes + AK_ATTRIBUTES, 4) | TPMA_OBJECT_DECRYPT);
@@ -218,18 +179,18 @@ static void test_ak_profile_is_exact(void **state)
 		TPMA_OBJECT_ENCRYPTEDDUPLICATION, 0x00000001u, 0x80000000u,
 	};
 	const uint32_t pinned = big_endian(ak_bytes.bytes + AK_ATTRIBUTES, 4);
-	struct blob with_policy = resized(&ak_bytes, ak_bytes.size + 32, 0);
+	struct blob with_policy = blob_resized(&ak_bytes, ak_bytes.size + 32, 0);
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(extra_bits) / sizeof(extra_bits[0]); i++) {
-		struct blob edited = resized(&ak_bytes, ak_bytes.size, 0);
+		struct blob edited = blob_resized(&ak_bytes, ak_bytes.size, 0);
 
 		set_attributes(&edited, pinned | extra_bits[i]);
 		parse_ak(&edited, VERIFY_UNTRUSTED, "ak.attributes");
 		free(edited.bytes);
 	}
 	{
-		struct blob edited = resized(&ak_bytes, ak_bytes.size, 0);
+		struct blob edited = blob_resized(&ak_bytes, ak_bytes.size, 0);
 
 		set_attributes(&edited, pinned & ~TPMA_OBJECT_USERWITHAUTH);
 		parse_ak(&edited, VERIFY_UNTRUSTED, "ak.attributes");
@@ -250,7 +211,7 @@ static void test_ak_profile_is_exact(void **state)
 
 static void test_ak_rejects_other_profiles(void **state)
 {
-	struct blob edited = resized(&ak_bytes, ak_bytes.size, 0);
+	struct blob edited = blob_resized(&ak_bytes, ak_bytes.size, 0);
 
 	(void)state;
 	edited.bytes[5] = TPM2_ALG_SHA1;   /* nameAlg */
@@ -269,7 +230,7 @@ static void test_ak_rejects_other_profiles(void **state)
 
 static void test_ak_rejects_bad_sizes(void **state)
 {
-	struct blob longer = resized(&ak_bytes, ak_bytes.size + 1, 0);
+	struct blob longer = blob_resized(&ak_bytes, ak_bytes.size + 1, 0);
 
 	(void)state;
 	parse_ak(&longer, VERIFY_MALFORMED, "ak.size");
@@ -278,7 +239,7 @@ static void test_ak_rejects_bad_sizes(void **state)
 	parse_ak(&longer, VERIFY_MALFORMED, "ak.trailing_bytes");
 	free(longer.bytes);
 	for (size_t size = 0; size < ak_bytes.size; size++) {
-		struct blob truncated = resized(&ak_bytes, size, 0);
+		struct blob truncated = blob_resized(&ak_bytes, size, 0);
 		struct ak_public parsed;
 		const char *reason;
 
@@ -296,8 +257,8 @@ static void test_ak_rejects_bad_sizes(void **state)
 
 static int verify(const struct blob *message, const struct blob *sig)
 {
-	struct blob message_copy = resized(message, message->size, 0);
-	struct blob signature_copy = resized(sig, sig->size, 0);
+	struct blob message_copy = blob_resized(message, message->size, 0);
+	struct blob signature_copy = blob_resized(sig, sig->size, 0);
 	int status = quote_verify(&ak, message_copy.bytes, message_copy.size, signature_copy.bytes,
 				  signature_copy.size, &expected, &verdict);
 
@@ -309,7 +270,7 @@ static int verify(const struct blob *message, const struct blob *sig)
 
 static int check_attest(const struct blob *message)
 {
-	struct blob copy = resized(message, message->size, 0);
+	struct blob copy = blob_resized(message, message->size, 0);
 	int status = quote_attest_check(copy.bytes, copy.size, &expected, &verdict);
 
 	assert_int_equal(status, verdict.status);
@@ -333,7 +294,7 @@ static void test_flipped_bit_fails_signature(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < attest.size; i++) {
-		struct blob edited = resized(&attest, attest.size, 0);
+		struct blob edited = blob_resized(&attest, attest.size, 0);
 
 		edited.bytes[i] ^= 0x01;
 		assert_int_equal(verify(&edited, &signature), VERIFY_CRYPTO_FAILURE);
@@ -341,7 +302,7 @@ static void test_flipped_bit_fails_signature(void **state)
 		free(edited.bytes);
 	}
 	for (size_t i = 6; i < signature.size; i += 17) {
-		struct blob edited = resized(&signature, signature.size, 0);
+		struct blob edited = blob_resized(&signature, signature.size, 0);
 
 		edited.bytes[i] ^= 0x80;
 		assert_int_equal(verify(&attest, &edited), VERIFY_CRYPTO_FAILURE);
@@ -353,7 +314,7 @@ static void test_flipped_bit_fails_signature(void **state)
 /* The scheme comes from the AK, never from the signature. */
 static void test_signature_scheme_is_pinned(void **state)
 {
-	struct blob edited = resized(&signature, signature.size, 0);
+	struct blob edited = blob_resized(&signature, signature.size, 0);
 
 	(void)state;
 	edited.bytes[1] = TPM2_ALG_RSAPSS;
@@ -365,7 +326,7 @@ static void test_signature_scheme_is_pinned(void **state)
 	assert_string_equal(verdict.check, "signature.scheme");
 	free(edited.bytes);
 
-	edited = resized(&signature, signature.size + 1, 0);
+	edited = blob_resized(&signature, signature.size + 1, 0);
 	assert_int_equal(verify(&attest, &edited), VERIFY_MALFORMED);
 	assert_string_equal(verdict.check, "signature.encoding");
 	free(edited.bytes);
@@ -373,7 +334,7 @@ static void test_signature_scheme_is_pinned(void **state)
 
 static void test_other_ak_fails_signature(void **state)
 {
-	struct blob other_key = resized(&ak_bytes, ak_bytes.size, 0);
+	struct blob other_key = blob_resized(&ak_bytes, ak_bytes.size, 0);
 	struct ak_public genuine = ak;
 	const char *reason;
 
@@ -390,7 +351,7 @@ static void test_other_ak_fails_signature(void **state)
 
 static void test_wrong_nonce_is_untrusted(void **state)
 {
-	struct blob wrong = resized(&nonce, nonce.size, 0);
+	struct blob wrong = blob_resized(&nonce, nonce.size, 0);
 
 	(void)state;
 	wrong.bytes[31] ^= 0x01;
@@ -439,7 +400,7 @@ static void test_pcr_mismatch_is_untrusted(void **state)
  * rejects them too. */
 static void test_attest_size_is_exact(void **state)
 {
-	struct blob longer = resized(&attest, attest.size + 1, 0);
+	struct blob longer = blob_resized(&attest, attest.size + 1, 0);
 
 	(void)state;
 	assert_int_equal(verify(&longer, &signature), VERIFY_CRYPTO_FAILURE);
@@ -448,7 +409,7 @@ static void test_attest_size_is_exact(void **state)
 	assert_string_equal(verdict.check, "attest.trailing_bytes");
 	free(longer.bytes);
 	for (size_t size = 1; size < attest.size; size++) {
-		struct blob truncated = resized(&attest, size, 0);
+		struct blob truncated = blob_resized(&attest, size, 0);
 
 		assert_int_equal(verify(&truncated, &signature), VERIFY_CRYPTO_FAILURE);
 		assert_string_equal(verdict.check, "signature");
@@ -477,7 +438,7 @@ static void test_attest_fields(void **state)
 	(void)state;
 	assert_int_equal(check_attest(&attest), VERIFY_TRUSTED);
 	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
-		struct blob edited = resized(&attest, attest.size, 0);
+		struct blob edited = blob_resized(&attest, attest.size, 0);
 
 		edited.bytes[edits[i].offset] = edits[i].value;
 		assert_int_equal(check_attest(&edited), edits[i].status);
