@@ -164,6 +164,10 @@ int command_stats(int argc, char **argv)
 		return fail(SBXCTL_FAILED, "stats: version %u with %u reasons, expected %u and %u",
 			    stats.version, stats.reason_count, SBX_HYPERCALL_ABI_VERSION,
 			    SBX_EXIT_REASON_COUNT);
+	/* A count past the array would have us print memory the reply never filled. */
+	if (stats.commodity_vcpus > SBX_MAX_CPUS || stats.reserved)
+		return fail(SBXCTL_FAILED, "stats: %u vCPUs (at most %u) and reserved field %u "
+			    "(must be 0)", stats.commodity_vcpus, SBX_MAX_CPUS, stats.reserved);
 	if (json_output) {
 		for (int p = 0; p < SBX_PARTITION_COUNT; p++) {
 			printf("%s\"%s\":{", p ? "," : "{", partition_names[p]);
@@ -172,7 +176,10 @@ int command_stats(int argc, char **argv)
 				       (unsigned long long)stats.exits[p][r]);
 			printf("}");
 		}
-		printf("}\n");
+		printf(",\"vcpus\":[");
+		for (uint32_t v = 0; v < stats.commodity_vcpus; v++)
+			printf("%s%llu", v ? "," : "", (unsigned long long)stats.vcpu_exits[v]);
+		printf("]}\n");
 		return SBXCTL_OK;
 	}
 	for (int p = 0; p < SBX_PARTITION_COUNT; p++) {
@@ -181,5 +188,9 @@ int command_stats(int argc, char **argv)
 			printf(" %s=%llu", reason_names[r], (unsigned long long)stats.exits[p][r]);
 		printf("\n");
 	}
+	printf("stats vcpus %u exits=", stats.commodity_vcpus);
+	for (uint32_t v = 0; v < stats.commodity_vcpus; v++)
+		printf("%s%llu", v ? "," : "", (unsigned long long)stats.vcpu_exits[v]);
+	printf("\n");
 	return SBXCTL_OK;
 }

@@ -17,7 +17,14 @@ static const char usage[] =
 	"  seal --in FILE --out FILE        seal up to 2048 bytes to this boot's measurements\n"
 	"  unseal --in FILE --out FILE\n"
 	"  eventlog [--out FILE]            the hypervisor's event log (hex without --out)\n"
-	"  stats                            exits by partition and reason\n"
+	"  stats                            exits by partition and reason, and by\n"
+	"                                   commodity vCPU\n"
+	"  calls --count N [--cpus LIST]    N securebox ECHO calls (1..10000000), one\n"
+	"                                   thread pinned to each CPU of LIST (0,1,...;\n"
+	"                                   default: every CPU it may run on), each reply\n"
+	"                                   checked; prints the calls per second\n"
+	"  cpuid [--cpus LIST]              on each CPU, CPUID's hypervisor bit and the\n"
+	"                                   signature of leaf 0x40000000\n"
 	"Exit status: 0 success, 1 a refusal (the status is named), 2 a usage error.\n";
 
 static const struct {
@@ -27,7 +34,8 @@ static const struct {
 	{ "version", command_version },   { "report", command_report },
 	{ "key", command_key },           { "seal", command_seal },
 	{ "unseal", command_unseal },     { "eventlog", command_eventlog },
-	{ "stats", command_stats },
+	{ "stats", command_stats },       { "calls", command_calls },
+	{ "cpuid", command_cpuid },
 };
 
 int main(int argc, char **argv)

@@ -51,10 +51,20 @@ int command_seal(int argc, char **argv);
 int command_unseal(int argc, char **argv);
 int command_eventlog(int argc, char **argv);
 int command_stats(int argc, char **argv);
+/* calls.c, cpuid.c */
+int command_calls(int argc, char **argv);
+int command_cpuid(int argc, char **argv);
 
 /* options.c: "--name VALUE" pairs after the command word. Fills values[i] for
- * names[i]; an unknown or valueless option is a usage error. */
+ * names[i] (all NULL on entry); an unknown, valueless or repeated option is a
+ * usage error. */
 int parse_options(int argc, char **argv, const char *const *names, const char **values,
 		  size_t count);
+/* CPU numbers are below this (glibc's cpu_set_t holds as many). */
+#define SBXCTL_CPUS_MAX 1024
+/* --cpus LIST ("0,1,2,3"), or every CPU the process may run on for a NULL list,
+ * into cpus[] (SBXCTL_CPUS_MAX entries) in the list's order. A malformed list, a
+ * CPU listed twice or one outside the process's affinity is a usage error. */
+int parse_cpu_list(const char *command, const char *list, int *cpus, int *count);
 
 #endif
