@@ -13,10 +13,10 @@ enum apic_write_verdict apic_access_judge(uint32_t offset, uint32_t value)
 	if (offset == LOCAL_APIC_ICR_LOW) {
 		uint32_t mode = value & ICR_DELIVERY_MODE_MASK;
 
-		/* Whatever the destination: the commodity OS owns no other CPU, and an
-		 * INIT to itself would reset the CPU the hypervisor runs on. */
+		/* Whatever the destination: even an INIT to itself would reset the
+		 * CPU the hypervisor runs on. */
 		if (mode == ICR_DELIVERY_INIT || mode == ICR_DELIVERY_STARTUP)
-			return APIC_WRITE_REFUSE_STARTUP;
+			return APIC_WRITE_STARTUP_IPI;
 	}
 	return APIC_WRITE_PERFORM;
 }

@@ -1,8 +1,8 @@
 /* Which of the commodity OS's writes to its local APIC the hypervisor performs for
  * it. Under QEMU TCG an INIT resets its target even in guest mode, and a SIPI then
  * starts it natively at the sender's code (DESIGN.md, "Platform facts"), so INIT and
- * STARTUP IPIs are refused; every other register write is performed as written.
- * Pure, for the unit tests. */
+ * STARTUP IPIs never reach the real APIC: vcpu_startup.h decides what they mean.
+ * Every other register write is performed as written. Pure, for the unit tests. */
 #ifndef SBX_HV_APIC_ACCESS_H
 #define SBX_HV_APIC_ACCESS_H
 
@@ -12,7 +12,7 @@
 
 enum apic_write_verdict {
 	APIC_WRITE_PERFORM,
-	APIC_WRITE_REFUSE_STARTUP,   /* an INIT or STARTUP IPI */
+	APIC_WRITE_STARTUP_IPI,      /* an INIT or STARTUP IPI: never performed */
 	APIC_WRITE_NOT_A_REGISTER,   /* not a 16-byte aligned register offset in the page */
 };
 

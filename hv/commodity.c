@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "active_policy.h"
+#include "arch/x86/cpus.h"
 #include "arch/x86/local_apic.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/vcpu.h"
@@ -20,6 +21,7 @@
 #define IO_PERMISSION_MAP_PAGES 3
 
 static struct partition *const commodity = &partitions[SBX_PARTITION_COMMODITY];
+static struct vcpu *boot_vcpu;
 
 static uint64_t allocate_table_page(void *context)
 {
@@ -51,7 +53,8 @@ static void protect_msr(uint8_t *map, uint32_t msr, bool read, bool write)
 		map[(bit + 1) / 8] |= 1u << ((bit + 1) % 8);
 }
 
-static void setup_vmcb_controls(struct arena *arena)
+/* Every vCPU gets the same controls, and shares the permission maps. */
+static const char *setup_vmcbs(struct arena *arena)
 {
 	uint64_t msr_map = arena_allocate(arena, MSR_PERMISSION_MAP_PAGES);
 	uint64_t io_map = arena_allocate(arena, IO_PERMISSION_MAP_PAGES);
@@ -71,14 +74,25 @@ static void setup_vmcb_controls(struct arena *arena)
 		.virtual_interrupt = 0,
 	};
 
+	if (!msr_map || !io_map)
+		return "hypervisor arena exhausted";
 	protect_msr(msrs, MSR_EFER, false, true);
+	protect_msr(msrs, MSR_APIC_BASE, false, true);
 	protect_msr(msrs, MSR_PAT, true, true);
 	protect_msr(msrs, MSR_VM_CR, true, true);
 	protect_msr(msrs, MSR_VM_HSAVE_PA, true, true);
 	protect_msr(msrs, MSR_SYSCFG, false, true);
 	protect_msr(msrs, MSR_TOP_MEM, false, true);
 	protect_msr(msrs, MSR_TOP_MEM2, false, true);
-	vmcb_setup_controls(commodity->vmcb, &controls);
+	for (uint32_t i = 0; i < commodity->vcpu_count; i++) {
+		struct vcpu *vcpu = &commodity->vcpus[i];
+
+		vcpu->vmcb = (struct vmcb *)(uintptr_t)arena_allocate(arena, 1);
+		if (!vcpu->vmcb)
+			return "hypervisor arena exhausted";
+		vmcb_setup_controls(vcpu->vmcb, &controls);
+	}
+	return NULL;
 }
 
 /* The xAPIC page's two edges cut at most two more pieces. */
@@ -239,7 +253,7 @@ static const char *write_boot_info(const struct elf_image *image,
 						    securebox_memory->end };
 	info->tpm_base = TIS_BASE_ADDRESS;
 	memcpy(info->cmdline, cmdline, strlen(cmdline));
-	commodity->registers.rbx = address;
+	boot_vcpu->registers.rbx = address;
 	return NULL;
 }
 
@@ -266,17 +280,16 @@ static void set_buffer_ram(const struct memory_layout *layout)
 }
 
 const char *commodity_create(struct arena *arena, const struct memory_layout *layout,
-			     bool allow_1g_pages)
+			     bool allow_1g_pages, uint32_t boot_cpu)
 {
 	const char *error;
 
-	commodity->vmcb = (struct vmcb *)(uintptr_t)arena_allocate(arena, 1);
-	if (!commodity->vmcb)
-		return "hypervisor arena exhausted";
+	boot_vcpu = &commodity->vcpus[boot_cpu];
 	error = build_nested_tables(arena, layout, allow_1g_pages);
+	if (!error)
+		error = setup_vmcbs(arena);
 	if (error)
 		return error;
-	setup_vmcb_controls(arena);
 	set_buffer_ram(layout);
 	commodity->readable_ram = layout->ram;
 	commodity->readable_ram_count = layout->ram_count;
@@ -313,14 +326,19 @@ const char *commodity_load_elf(const struct memory_layout *layout, const struct 
 				securebox_memory);
 	if (error)
 		return error;
-	vmcb_setup_protected_mode(commodity->vmcb, image->entry);
-	commodity->vmcb->state.rax = SBX_GUEST_BOOT_MAGIC;
+	vmcb_setup_protected_mode(boot_vcpu->vmcb, image->entry);
+	boot_vcpu->vmcb->state.rax = SBX_GUEST_BOOT_MAGIC;
 	commodity->state = PARTITION_RUNNABLE;
 	return NULL;
 }
 
-void commodity_run(void)
+struct vcpu *commodity_boot_vcpu(void)
 {
-	while (vcpu_run_once(commodity) != RUN_STOPPED)
+	return boot_vcpu;
+}
+
+void commodity_run(struct cpu *cpu)
+{
+	while (vcpu_run_once(cpu->vcpu, cpu) != RUN_STOPPED)
 		;
 }

@@ -15,12 +15,16 @@
 uint64_t commodity_boot_info_address(const struct elf_image *image);
 
 /* Builds the commodity partition: its nested page tables (everything but the
- * hidden ranges, identity; the policy's read-only ranges without write
- * permission), its VMCB controls and the RAM its hypercall buffers may use. A
- * loader then puts a guest in its memory and sets the entry state:
+ * hidden ranges, identity; the policy's read-only ranges and the xAPIC page without
+ * write permission), a VMCB with the same controls for each of its vCPUs (their
+ * number is already set: ap_vcpu_assign) and the RAM its hypercall buffers may use.
+ * A loader then puts a guest in its memory and sets the boot vCPU's entry state:
  * commodity_load_elf, or linux_boot_load. Returns NULL or what is wrong. */
 const char *commodity_create(struct arena *arena, const struct memory_layout *layout,
-			     bool allow_1g_pages);
+			     bool allow_1g_pages, uint32_t boot_cpu);
+
+/* The vCPU of the boot CPU, the one a loader starts. */
+struct vcpu *commodity_boot_vcpu(void);
 
 /* Copies the ELF test guest into commodity memory, writes its boot information,
  * and sets a 32-bit protected-mode entry. Every module must already be consumed:
@@ -30,7 +34,10 @@ const char *commodity_load_elf(const struct memory_layout *layout, const struct 
 			       const struct phys_range *hypervisor, size_t hypervisor_count,
 			       const struct phys_range *securebox_memory);
 
-/* Runs the commodity partition until it stops. */
-void commodity_run(void);
+struct cpu;
+
+/* Runs the boot CPU's vCPU until the partition stops; the others run on their own
+ * CPUs once the commodity OS starts them (ap_vcpu.h). */
+void commodity_run(struct cpu *cpu);
 
 #endif

@@ -13,13 +13,16 @@
 #include "measured_launch.h"
 #include "sbx/service.h"
 #include "securebox.h"
+#include "spinlock.h"
 
 #define HYPERVISOR_VERSION ((0u << 16) | (1u << 8) | 0u)
 
 /* Bounce buffers: the request is read from the caller exactly once, into here, and
- * from here into the securebox; the response takes the reverse path. */
+ * from here into the securebox; the response takes the reverse path. One pair for
+ * all CPUs, used under bounce_lock. */
 static uint8_t request_copy[SBX_MESSAGE_MAX];
 static uint8_t response_copy[SBX_MESSAGE_MAX];
+static struct spinlock bounce_lock;
 
 static enum sbx_status check(const struct partition *caller, uint64_t address, uint64_t size,
 			     uint64_t limit)
@@ -62,8 +65,9 @@ static bool securebox_service_allowed(const struct hypercall *call, const uint8_
 	return false;
 }
 
-static void securebox_call_from(struct partition *caller, struct hypercall *call)
+static void securebox_call_through_bounce(struct vcpu *vcpu, struct hypercall *call)
 {
+	struct partition *caller = vcpu->partition;
 	uint64_t request = call->arguments[0], request_size = call->arguments[1];
 	uint64_t response = call->arguments[2], capacity = call->arguments[3];
 	uint64_t response_size = 0;
@@ -82,12 +86,19 @@ static void securebox_call_from(struct partition *caller, struct hypercall *call
 		call->status = SBX_E_DENIED;
 		return;
 	}
-	call->status = securebox_call(request_copy, request_size, response_copy, capacity,
-				      &response_size);
+	call->status = securebox_call(vcpu->cpu, request_copy, request_size, response_copy,
+				      capacity, &response_size);
 	if (call->status != SBX_OK)
 		return;
 	memcpy(partition_pointer(caller, response), response_copy, response_size);
 	call->results[0] = response_size;
+}
+
+static void securebox_call_from(struct vcpu *vcpu, struct hypercall *call)
+{
+	spin_lock(&bounce_lock);
+	securebox_call_through_bounce(vcpu, call);
+	spin_unlock(&bounce_lock);
 }
 
 static void event_log_read(struct partition *caller, struct hypercall *call)
@@ -126,7 +137,13 @@ static void exit_stats(struct partition *caller, struct hypercall *call)
 	if (call->status != SBX_OK)
 		return;
 	for (int p = 0; p < SBX_PARTITION_COUNT; p++)
-		memcpy(stats.exits[p], partitions[p].exits, sizeof(stats.exits[p]));
+		for (int r = 0; r < SBX_EXIT_REASON_COUNT; r++)
+			stats.exits[p][r] = __atomic_load_n(&partitions[p].exits[r],
+							    __ATOMIC_RELAXED);
+	stats.commodity_vcpus = partitions[SBX_PARTITION_COMMODITY].vcpu_count;
+	for (uint32_t v = 0; v < stats.commodity_vcpus; v++)
+		stats.vcpu_exits[v] = __atomic_load_n(
+			&partitions[SBX_PARTITION_COMMODITY].vcpus[v].exits, __ATOMIC_RELAXED);
 	memcpy(partition_pointer(caller, buffer), &stats, sizeof(stats));
 	call->results[0] = sizeof(stats);
 }
@@ -233,8 +250,10 @@ static enum run_outcome securebox_hypercall(struct partition *securebox, struct 
 
 /* Every commodity call is checked against the policy's allow lists; securebox
  * service requests are checked by service in securebox_call_from. */
-static void commodity_hypercall(struct partition *commodity, struct hypercall *call)
+static void commodity_hypercall(struct vcpu *vcpu, struct hypercall *call)
 {
+	struct partition *commodity = vcpu->partition;
+
 	switch (call->number) {
 	case SBX_HC_VERSION:
 		if (!allowed(call, POLICY_SERVICE_HYPERVISOR_VERSION))
@@ -243,7 +262,7 @@ static void commodity_hypercall(struct partition *commodity, struct hypercall *c
 		call->results[1] = HYPERVISOR_VERSION;
 		return;
 	case SBX_HC_SECUREBOX_CALL:
-		securebox_call_from(commodity, call);
+		securebox_call_from(vcpu, call);
 		return;
 	case SBX_HC_EVENT_LOG_READ:
 		if (!allowed(call, POLICY_SERVICE_HYPERVISOR_EVENT_LOG))
@@ -267,15 +286,16 @@ static void commodity_hypercall(struct partition *commodity, struct hypercall *c
 	call->status = SBX_E_DENIED;
 }
 
-enum run_outcome hypercall_dispatch(struct partition *caller, struct hypercall *call)
+enum run_outcome hypercall_dispatch(struct vcpu *vcpu, struct hypercall *call)
 {
+	struct partition *caller = vcpu->partition;
 	enum run_outcome outcome = RUN_CONTINUE;
 
 	call->status = SBX_OK;
 	if (caller->id == SBX_PARTITION_SECUREBOX)
 		outcome = securebox_hypercall(caller, call);
 	else
-		commodity_hypercall(caller, call);
+		commodity_hypercall(vcpu, call);
 	if (active_policy.hypervisor_log >= POLICY_LOG_INFO)
 		printk("sbx: %s: hypercall 0x%lx%s: status %ld\n", caller->name, call->number,
 		       call->from_user ? " from user space" : "", call->status);

@@ -18,6 +18,6 @@ struct hypercall {
 
 /* Handles a call from `caller`; the policy has already allowed its privilege
  * level to call at all. */
-enum run_outcome hypercall_dispatch(struct partition *caller, struct hypercall *call);
+enum run_outcome hypercall_dispatch(struct vcpu *caller, struct hypercall *call);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include "arch/x86/boot_layout.h"
 #include "arch/x86/vmcb_setup.h"
+#include "commodity.h"
 #include "linux_boot.h"
 #include "partition.h"
 
@@ -104,7 +105,7 @@ const char *linux_boot_load(const struct linux_boot *boot, const struct mb2_info
 	const struct phys_range *destinations[] = {
 		&placement->kernel, &placement->initrd, &placement->boot_area,
 	};
-	struct partition *commodity = &partitions[SBX_PARTITION_COMMODITY];
+	struct vcpu *vcpu = commodity_boot_vcpu();
 	struct linux_boot_inputs inputs = {
 		.cmdline_address = boot_area_page(boot, LINUX_PAGE_CMDLINE),
 		.cmdline_length = strlen(cmdline),
@@ -152,11 +153,11 @@ const char *linux_boot_load(const struct linux_boot *boot, const struct mb2_info
 	if (error)
 		return error;
 
-	vmcb_setup_long_mode_with_gdt(commodity->vmcb,
+	vmcb_setup_long_mode_with_gdt(vcpu->vmcb,
 				      placement->kernel.start + LINUX_ENTRY_64_OFFSET,
 				      boot_area_page(boot, LINUX_PAGE_PML4), &gdt);
-	memset(&commodity->registers, 0, sizeof(commodity->registers));
-	commodity->registers.rsi = boot_area_page(boot, LINUX_PAGE_ZERO_PAGE);
-	commodity->state = PARTITION_RUNNABLE;
+	memset(&vcpu->registers, 0, sizeof(vcpu->registers));
+	vcpu->registers.rsi = boot_area_page(boot, LINUX_PAGE_ZERO_PAGE);
+	partitions[SBX_PARTITION_COMMODITY].state = PARTITION_RUNNABLE;
 	return NULL;
 }

@@ -6,6 +6,7 @@
 
 #include "active_policy.h"
 #include "arch/x86/ap_start.h"
+#include "arch/x86/ap_vcpu.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/exceptions.h"
 #include "arch/x86/local_apic.h"
@@ -32,7 +33,6 @@
 #include "multiboot2.h"
 #include "phys_alloc.h"
 #include "startup_page.h"
-#include "policy_limits.h"
 #include "tpm/root_secret.h"
 #include "tpm/tpm.h"
 
@@ -105,6 +105,8 @@ static int read_physical(uint64_t address, void *buffer, size_t size, void *cont
 	return 0;
 }
 
+_Static_assert(POLICY_CPUS_MAX <= CPU_TOPOLOGY_MAX, "cpus beyond the per-CPU arrays");
+
 /* Every CPU the firmware lists is started and owned by the hypervisor; one it
  * cannot list (no ACPI) could not be kept from the commodity OS either. */
 static void discover_cpus(void)
@@ -117,6 +119,12 @@ static void discover_cpus(void)
 	if (cpu_topology_discover(boot_info.rsdp, boot_info.rsdp_size, boot_apic_id,
 				  read_physical, NULL, &topology, &error))
 		panic("ACPI %s at 0x%lx: %s", error.table, error.address, error.message);
+	/* The commodity's nested page tables trap writes to the default xAPIC page
+	 * only (commodity.c): an APIC elsewhere would take INIT and STARTUP raw. */
+	if (topology.local_apic_address != LOCAL_APIC_DEFAULT_BASE)
+		panic("ACPI MADT: the local APIC is at 0x%lx, not 0x%llx: its INIT and STARTUP "
+		      "IPIs could not be contained", topology.local_apic_address,
+		      LOCAL_APIC_DEFAULT_BASE);
 	printk("sbx: %u CPUs in the ACPI MADT, booted on cpu %u (apic id %u)\n", topology.count,
 	       topology.boot_index, boot_apic_id);
 }
@@ -224,9 +232,13 @@ static void load_policy(void)
 	const struct boot_module *module = &modules.module[MODULE_POLICY];
 	struct policy_error error;
 
-	if (policy_parse((const char *)module->start, module->size, &active_policy, &error) ||
-	    policy_limits_check(&active_policy, &error))
+	if (policy_parse((const char *)module->start, module->size, &active_policy, &error))
 		reject_policy(&error);
+	if (active_policy.cpus > topology.count) {
+		error.location = active_policy.cpus_location;
+		error.message = "cpus: more CPUs than the machine has";
+		reject_policy(&error);
+	}
 
 	securebox_memory.start = phys_alloc_pages(&allocator,
 						  active_policy.securebox_memory / PAGE,
@@ -249,9 +261,11 @@ static void load_policy(void)
 		VIOLATION_INJECT_FAULT : VIOLATION_STOP;
 	partitions[SBX_PARTITION_SECUREBOX].violation_response = VIOLATION_STOP;
 	printk("sbx: policy accepted: securebox %lu KiB, %u extra ranges, commodity "
-	       "violations %s, user hypercalls %s\n", active_policy.securebox_memory >> 10,
-	       active_policy.range_count, policy_violation_name(active_policy.commodity_violation),
-	       active_policy.user_hypercalls ? "allowed" : "denied");
+	       "violations %s, user hypercalls %s, %u of %u CPUs for the commodity OS\n",
+	       active_policy.securebox_memory >> 10, active_policy.range_count,
+	       policy_violation_name(active_policy.commodity_violation),
+	       active_policy.user_hypercalls ? "allowed" : "denied", active_policy.cpus,
+	       topology.count);
 }
 
 static const void *module_data(enum boot_module_role role)
@@ -403,17 +417,22 @@ static void build_layout(void)
 
 static void start_svm(void)
 {
-	uint64_t host_save_area = arena_allocate(&arena, 1);
-	uint64_t host_state = arena_allocate(&arena, 1);
+	struct cpu *cpu = &cpus[topology.boot_index];
 	const char *error;
 
-	if (!host_save_area || !host_state)
+	cpu->index = topology.boot_index;
+	cpu->apic_id = topology.apic_id[topology.boot_index];
+	cpu->host_save_area = arena_allocate(&arena, 1);
+	cpu->host_state = arena_allocate(&arena, 1);
+	if (!cpu->host_save_area || !cpu->host_state)
 		panic("hypervisor arena exhausted");
 	error = svm_check(&svm);
 	if (error)
 		panic("SVM: %s", error);
-	svm_enable_host_mode(host_save_area, host_state);
-	vcpu_setup(&svm, host_state);
+	svm_enable_host_mode(cpu->host_save_area, cpu->host_state);
+	cpu->svm = svm;
+	cpu->state = CPU_ONLINE;
+	vcpu_setup(&svm);
 	printk("sbx: SVM with nested paging, %u ASIDs, %u physical address bits%s%s\n",
 	       svm.asid_count, svm.physical_address_bits,
 	       svm.page_1g ? ", 1 GiB pages" : "",
@@ -433,8 +452,8 @@ static bool securebox_answers(void)
 	} response;
 	uint64_t size = 0;
 
-	return securebox_call(&request, sizeof(request), &response, sizeof(response),
-			      &size) == SBX_OK &&
+	return securebox_call(&cpus[topology.boot_index], &request, sizeof(request), &response,
+			      sizeof(response), &size) == SBX_OK &&
 	       size == sizeof(response) && response.header.status == SBX_SERVICE_OK &&
 	       response.version.protocol_version == SBX_SERVICE_PROTOCOL_VERSION;
 }
@@ -454,7 +473,7 @@ static void start_securebox(void)
 	memset(&securebox_secrets, 0, sizeof(securebox_secrets));
 	if (error)
 		panic("securebox: %s", error);
-	error = securebox_start();
+	error = securebox_start(&cpus[topology.boot_index]);
 	if (error)
 		panic("securebox: stopped before it was ready: %s", error);
 	if (!securebox_answers())
@@ -482,7 +501,7 @@ static void run_commodity(void)
 		       "nor a Linux bzImage\n");
 		return;
 	}
-	error = commodity_create(&arena, &layout, svm.page_1g);
+	error = commodity_create(&arena, &layout, svm.page_1g, topology.boot_index);
 	if (!error && guest_kind == GUEST_ELF)
 		error = commodity_load_elf(&layout, &guest_image, (const void *)kernel->start,
 					   kernel->arguments, hypervisor, topology.count > 1 ? 4 : 2,
@@ -503,7 +522,7 @@ static void run_commodity(void)
 		printk("sbx: starting the commodity partition (Linux at 0x%lx, initrd at 0x%lx, "
 		       "boot area at 0x%lx)\n", linux_guest.placement.kernel.start,
 		       linux_guest.placement.initrd.start, linux_guest.placement.boot_area.start);
-	commodity_run();
+	commodity_run(&cpus[topology.boot_index]);
 	printk("sbx: commodity partition stopped: %s\n", commodity->stop_reason);
 }
 
@@ -530,7 +549,7 @@ void hv_main(uint32_t magic, uint64_t mbi_address);
 void hv_main(uint32_t magic, uint64_t mbi_address)
 {
 	struct hv_options options;
-	const char *bad_option;
+	const char *bad_option, *error;
 
 	serial_init();
 	exceptions_init();
@@ -558,6 +577,9 @@ void hv_main(uint32_t magic, uint64_t mbi_address)
 	load_policy();
 
 	build_layout();
+	error = ap_vcpu_assign(&topology, active_policy.cpus);
+	if (error)
+		panic("SMP: %s", error);
 	start_svm();
 	/* Every CPU is the hypervisor's, in SVM host mode, before any guest runs. */
 	if (topology.count > 1) {

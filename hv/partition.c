@@ -6,6 +6,11 @@ struct partition partitions[SBX_PARTITION_COUNT];
 
 void partitions_init(void)
 {
+	for (int p = 0; p < SBX_PARTITION_COUNT; p++)
+		for (uint32_t v = 0; v < SBX_MAX_CPUS; v++) {
+			partitions[p].vcpus[v].partition = &partitions[p];
+			partitions[p].vcpus[v].index = v;
+		}
 	partitions[SBX_PARTITION_COMMODITY].id = SBX_PARTITION_COMMODITY;
 	partitions[SBX_PARTITION_COMMODITY].name = "commodity";
 	partitions[SBX_PARTITION_COMMODITY].violation_response = VIOLATION_INJECT_FAULT;
@@ -16,8 +21,9 @@ void partitions_init(void)
 
 void partition_stop(struct partition *partition, const char *reason)
 {
-	partition->state = PARTITION_STOPPED;
 	partition->stop_reason = reason;
+	/* Other vCPUs see it before their next run and stop too. */
+	__atomic_store_n(&partition->state, PARTITION_STOPPED, __ATOMIC_RELEASE);
 }
 
 enum run_outcome partition_protocol_violation(struct partition *partition, const char *what)

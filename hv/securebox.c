@@ -14,6 +14,7 @@
 #include "arch/x86/boot_layout.h"
 #include "arch/x86/vcpu.h"
 #include "arch/x86/vmcb_setup.h"
+#include "spinlock.h"
 #include "console.h"
 #include "elf_loader.h"
 #include "partition.h"
@@ -29,6 +30,10 @@
 #define PHYSICAL_LIMIT (1ull << 52)
 
 static struct partition *const securebox = &partitions[SBX_PARTITION_SECUREBOX];
+/* Its one vCPU, run by whichever CPU calls it. */
+static struct vcpu *const securebox_vcpu = &partitions[SBX_PARTITION_SECUREBOX].vcpus[0];
+/* One call at a time: the vCPU, its message pages and its state are one. */
+static struct spinlock call_lock;
 static uint64_t memory_size;
 
 static uint64_t page_tables_offset(void)
@@ -172,8 +177,8 @@ static void setup_vmcb(uint64_t entry, struct arena *arena)
 	/* No MSR and no port: the securebox touches no device. */
 	memset((void *)(uintptr_t)msr_map, 0xff, MSR_PERMISSION_MAP_PAGES * PAGE);
 	memset((void *)(uintptr_t)io_map, 0xff, IO_PERMISSION_MAP_PAGES * PAGE);
-	vmcb_setup_controls(securebox->vmcb, &controls);
-	vmcb_setup_long_mode(securebox->vmcb, entry, page_tables_offset());
+	vmcb_setup_controls(securebox_vcpu->vmcb, &controls);
+	vmcb_setup_long_mode(securebox_vcpu->vmcb, entry, page_tables_offset());
 }
 
 const char *securebox_create(struct arena *arena, uint64_t memory, uint64_t size,
@@ -190,9 +195,10 @@ const char *securebox_create(struct arena *arena, uint64_t memory, uint64_t size
 	memory_size = size;
 	if (image.highest > boot_info_offset())
 		return "the image does not fit below the boot information page";
-	securebox->vmcb = (struct vmcb *)(uintptr_t)arena_allocate(arena, 1);
-	if (!securebox->vmcb)
+	securebox_vcpu->vmcb = (struct vmcb *)(uintptr_t)arena_allocate(arena, 1);
+	if (!securebox_vcpu->vmcb)
 		return "hypervisor arena exhausted";
+	securebox->vcpu_count = 1;
 
 	memset(base, 0, memory_size);
 	for (uint32_t i = 0; i < image.segment_count; i++) {
@@ -223,7 +229,7 @@ const char *securebox_create(struct arena *arena, uint64_t memory, uint64_t size
 	if (error)
 		return error;
 	setup_vmcb(image.entry, arena);
-	securebox->registers.rdi = boot_info_offset();
+	securebox_vcpu->registers.rdi = boot_info_offset();
 	securebox->host_base = memory;
 	securebox->ram[0] = (struct phys_range){ 0, boot_info_offset() };
 	securebox->ram_count = 1;
@@ -242,33 +248,34 @@ void securebox_record_pcrs(const uint8_t pcrs[3][32])
 	memcpy(boot_info->measurements.pcrs, pcrs, sizeof(boot_info->measurements.pcrs));
 }
 
-static enum run_outcome run_until_waiting(void)
+static enum run_outcome run_until_waiting(struct cpu *cpu)
 {
 	enum run_outcome outcome;
 
 	do
-		outcome = vcpu_run_once(securebox);
+		outcome = vcpu_run_once(securebox_vcpu, cpu);
 	while (outcome == RUN_CONTINUE);
 	return outcome;
 }
 
-const char *securebox_start(void)
+const char *securebox_start(struct cpu *cpu)
 {
-	if (run_until_waiting() != RUN_SECUREBOX_WAITING)
+	if (run_until_waiting(cpu) != RUN_SECUREBOX_WAITING)
 		return securebox->stop_reason;
 	return NULL;
 }
 
-enum sbx_status securebox_call(const void *request, uint64_t request_size, void *response,
-			       uint64_t capacity, uint64_t *response_size)
+static enum sbx_status call_locked(struct cpu *cpu, const void *request,
+				   uint64_t request_size, void *response, uint64_t capacity,
+				   uint64_t *response_size)
 {
 	if (securebox->state != PARTITION_WAITING)
 		return SBX_E_UNAVAILABLE;
 	memcpy(partition_pointer(securebox, securebox->request_buffer), request, request_size);
-	securebox->vmcb->state.rax = SBX_OK;
-	securebox->registers.rdi = request_size;
+	securebox_vcpu->vmcb->state.rax = SBX_OK;
+	securebox_vcpu->registers.rdi = request_size;
 	securebox->state = PARTITION_RUNNABLE;
-	if (run_until_waiting() != RUN_SECUREBOX_WAITING)
+	if (run_until_waiting(cpu) != RUN_SECUREBOX_WAITING)
 		return SBX_E_UNAVAILABLE;
 	if (securebox->reply_size > capacity)
 		return SBX_E_RESPONSE_TOO_LARGE;
@@ -276,4 +283,15 @@ enum sbx_status securebox_call(const void *request, uint64_t request_size, void 
 	       securebox->reply_size);
 	*response_size = securebox->reply_size;
 	return SBX_OK;
+}
+
+enum sbx_status securebox_call(struct cpu *cpu, const void *request, uint64_t request_size,
+			       void *response, uint64_t capacity, uint64_t *response_size)
+{
+	enum sbx_status status;
+
+	spin_lock(&call_lock);
+	status = call_locked(cpu, request, request_size, response, capacity, response_size);
+	spin_unlock(&call_lock);
+	return status;
 }

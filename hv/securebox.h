@@ -22,12 +22,17 @@ const char *securebox_create(struct arena *arena, uint64_t memory, uint64_t size
  * reports (called when the launch closes, after the identity key is measured). */
 void securebox_record_pcrs(const uint8_t pcrs[3][32]);
 
-/* Runs the securebox until it announces its buffers (SBX_HC_SECUREBOX_READY). */
-const char *securebox_start(void);
+struct cpu;
 
-/* One request/response round trip. The request is copied into the securebox once;
- * the response is checked against `capacity` before anything is copied back. */
-enum sbx_status securebox_call(const void *request, uint64_t request_size, void *response,
-			       uint64_t capacity, uint64_t *response_size);
+/* Runs the securebox on `cpu` (the running CPU) until it announces its buffers
+ * (SBX_HC_SECUREBOX_READY). */
+const char *securebox_start(struct cpu *cpu);
+
+/* One request/response round trip, run on `cpu` (the running CPU). The request is
+ * copied into the securebox once; the response is checked against `capacity` before
+ * anything is copied back. Calls from several CPUs take turns: each waits for the
+ * one before it to finish, and the securebox is never preempted. */
+enum sbx_status securebox_call(struct cpu *cpu, const void *request, uint64_t request_size,
+			       void *response, uint64_t capacity, uint64_t *response_size);
 
 #endif

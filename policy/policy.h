@@ -22,8 +22,8 @@
 #define POLICY_MESSAGE_MAX 4096u     /* SBX_MESSAGE_MAX */
 #define POLICY_TPM_LOCALITY_COUNT 5  /* TIS localities 0-4 */
 /* The language's bound on "cpus": the hypervisor's per-CPU arrays (CPU_TOPOLOGY_MAX)
- * hold this many, so no policy can ask for a CPU it has no room to track. What one
- * hypervisor version actually gives may be less: it refuses the rest at launch. */
+ * hold this many, so no policy can ask for a CPU it has no room to track. A machine
+ * may have fewer: the hypervisor refuses such a policy at launch. */
 #define POLICY_CPUS_MAX 64
 
 enum policy_caller {

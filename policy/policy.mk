@@ -1,9 +1,8 @@
-# The policy tool. It is built from the hypervisor's own parser, limits and launch
-# plan, so its verdicts and digests cannot drift from what the hypervisor does.
+# The policy tool. It is built from the hypervisor's own parser and launch plan, so
+# its verdicts and digests cannot drift from what the hypervisor does.
 SBX_POLICY_SOURCES := policy/sbx_policy.c policy/policy_parser.c policy/policy_format.c \
-	hv/launch_plan.c hv/policy_limits.c $(HOST_SHA256_SOURCES)
+	hv/launch_plan.c $(HOST_SHA256_SOURCES)
 SBX_POLICY_HEADERS := policy/policy.h policy/policy_format.h hv/launch_plan.h \
-	hv/policy_limits.h hv/cpu_topology.h \
 	include/sbx/measurement.h lib/crypto/sha256.h
 
 $(BUILD)/sbx-policy: $(SBX_POLICY_SOURCES) $(SBX_POLICY_HEADERS) | $(MBEDTLS_OK)

@@ -13,7 +13,8 @@
 
 #include <stdint.h>
 
-#define SBX_HYPERCALL_ABI_VERSION 1
+/* 2: struct sbx_exit_stats gained the per-vCPU counts of the commodity partition. */
+#define SBX_HYPERCALL_ABI_VERSION 2
 
 #define SBX_MESSAGE_MAX       4096u   /* request and response size limit */
 #define SBX_BUFFER_ALIGNMENT  8u
@@ -95,10 +96,19 @@ enum sbx_partition_id {
 	SBX_PARTITION_COUNT
 };
 
+/* The most CPUs the hypervisor runs, and so the most vCPUs a partition has. */
+#define SBX_MAX_CPUS 64
+
 struct sbx_exit_stats {
 	uint32_t version;             /* SBX_HYPERCALL_ABI_VERSION */
 	uint32_t reason_count;        /* SBX_EXIT_REASON_COUNT */
 	uint64_t exits[SBX_PARTITION_COUNT][SBX_EXIT_REASON_COUNT];
+	/* The commodity partition's vCPUs (vCPU n is Linux's CPU n, in MADT order):
+	 * how many the policy gives it, and each one's exits, of every reason. A vCPU
+	 * the commodity OS has not started yet has none. */
+	uint32_t commodity_vcpus;
+	uint32_t reserved;            /* 0 */
+	uint64_t vcpu_exits[SBX_MAX_CPUS];
 };
 
 #endif

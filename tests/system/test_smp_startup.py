@@ -1,8 +1,10 @@
-"""System tests of issue 8's first step: the hypervisor starts every application
-processor itself, in SVM host mode, before any guest code runs, and parks it.
+"""System tests of the hypervisor's own start of every application processor: each
+comes up in SVM host mode before any guest code runs, and one the policy does not
+give the commodity OS (the default policy gives it one CPU) stays parked.
 build/sbx-test.iso (the bare-metal test guest) boots under QEMU -smp 1, 2 and 4
-(and -smp 2 under UEFI); the test guest's scenarios must still all pass while the other CPUs are parked.
-Linux, still given one CPU, boots under -smp 2 with the startup memory reserved;
+(and -smp 2 under UEFI); the test guest's scenarios must still all pass while the
+other CPUs are parked. Linux, given one CPU, boots under -smp 2 with the startup
+memory reserved;
 its INIT and STARTUP IPIs to the second CPU are refused (the xAPIC page is read-only
 in its nested page tables and the hypervisor emulates every write to it), so the
 second CPU never runs Linux's code and Linux comes up with one CPU."""
@@ -15,8 +17,9 @@ from test_linux import linux_e820
 from test_partitions import SCENARIOS
 
 TIMEOUT = 600
-REFUSED = re.compile(r"^sbx: commodity: refused INIT/STARTUP IPI, ICR 0x([0-9a-f]+) "
-                     r"\((\d+) refused\)$", re.M)
+REFUSED = re.compile(r"^sbx: commodity: refused INIT/STARTUP IPI, ICR 0x([0-9a-f]+) to apic id "
+                     r"(\d+): (.+) \((\d+) refused\)$", re.M)
+NOT_OURS = "the target CPU is not the commodity partition's"
 ONLINE = re.compile(r"^sbx: cpu (\d+) \(apic id (\d+)\) online in SVM host mode$", re.M)
 
 
@@ -82,8 +85,9 @@ def test_the_test_guest_cannot_start_a_parked_cpu(smp_run):
     assert results.get("init-startup-refused") == "PASS"
     assert results.get("self-ipi-arrives") == "PASS"
     refused = REFUSED.findall(run)
-    assert [int(icr, 16) & 0x700 for icr, _ in refused] == [0x500, 0x500, 0x600, 0x600]
-    assert [int(count) for _, count in refused] == [1, 2, 3, 4]
+    assert [int(icr, 16) & 0x700 for icr, _, _, _ in refused] == [0x500, 0x500, 0x600, 0x600]
+    assert {(int(apic), why) for _, apic, why, _ in refused} == {(1, NOT_OURS)}
+    assert [int(count) for *_, count in refused] == [1, 2, 3, 4]
     assert "xAPIC write not emulated" not in run
 
 
@@ -134,14 +138,16 @@ def test_linux_boots_with_the_startup_memory_reserved(linux_run):
 
 
 def test_linux_cannot_start_the_second_cpu(linux_run):
-    """Linux tries INIT, then STARTUP, on the second CPU: every one is refused and
-    counted, the CPU never calls in, and Linux carries on with one CPU while its
-    ordinary xAPIC writes (EOI, timer, self-IPIs) are performed for it."""
+    """The default policy gives Linux one CPU. Linux tries INIT, then STARTUP, on
+    the second: every one is refused and counted, the CPU never calls in, and Linux
+    carries on with one CPU while its ordinary xAPIC writes (EOI, timer, self-IPIs)
+    are performed for it."""
     refused = REFUSED.findall(linux_run)
     assert refused, "the hypervisor refused no INIT or STARTUP IPI"
-    modes = {int(icr, 16) & 0x700 for icr, _ in refused}
+    modes = {int(icr, 16) & 0x700 for icr, _, _, _ in refused}
     assert modes == {0x500, 0x600}, modes
-    assert [int(count) for _, count in refused] == list(range(1, len(refused) + 1))
+    assert {(int(apic), why) for _, apic, why, _ in refused} == {(1, NOT_OURS)}
+    assert [int(count) for *_, count in refused] == list(range(1, len(refused) + 1))
     assert re.search(r"smp: Brought up 1 node, 1 CPU$", linux_run, re.M)
     assert re.search(r"^sbx-linux: userspace reached", linux_run, re.M)
     assert re.search(r"^sbx-linux: test done$", linux_run, re.M)

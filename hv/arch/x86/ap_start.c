@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ap_start.h"
+#include "ap_vcpu.h"
 #include "ap_trampoline.h"
 #include "console.h"
 #include "cpu.h"
@@ -13,7 +14,6 @@
 #include "monotonic_time.h"
 #include "msr.h"
 
-#define MSR_APIC_BASE        0x0000001b
 #define APIC_BASE_ENABLE     (1ull << 11)
 #define PAGE_BYTES           4096ull
 #define LOCAL_APIC_MMIO_SIZE 4096ull
@@ -76,7 +76,9 @@ static _Noreturn void ap_main(struct cpu *cpu)
 	svm_enable_host_mode(cpu->host_save_area, cpu->host_state);
 	printk("sbx: cpu %u (apic id %u) online in SVM host mode\n", cpu->index, cpu->apic_id);
 	__atomic_store_n(&cpu->state, CPU_ONLINE, __ATOMIC_RELEASE);
-	/* Parked with interrupts and GIF off until a later step gives it a vCPU. */
+	if (cpu->vcpu)
+		ap_vcpu_run(cpu);
+	/* Not the commodity OS's: parked for good, with interrupts and GIF off. */
 	cpu_halt_forever();
 }
 
@@ -132,13 +134,10 @@ void ap_start_all(const struct cpu_topology *topology, uint64_t startup_page,
 	for (uint32_t i = 0; i < topology->count; i++) {
 		struct cpu *cpu = &cpus[i];
 
+		if (i == topology->boot_index)
+			continue;
 		cpu->index = i;
 		cpu->apic_id = topology->apic_id[i];
-		if (i == topology->boot_index) {
-			cpu->svm = *boot_svm;
-			cpu->state = CPU_ONLINE;
-			continue;
-		}
 		memset((void *)(uintptr_t)next, 0, AP_PAGES * PAGE_BYTES);
 		cpu->stack_top = next + AP_STACK_PAGES * PAGE_BYTES;
 		cpu->host_save_area = cpu->stack_top;

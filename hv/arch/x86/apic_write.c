@@ -2,6 +2,7 @@
 
 #include "apic_write.h"
 
+#include "ap_vcpu.h"
 #include "apic_access.h"
 #include "console.h"
 #include "guest_walk.h"
@@ -12,13 +13,6 @@
 #include "vcpu.h"
 
 #define GUEST_PAGE 0x1000ull
-#define REGISTER_RAX 0
-#define REGISTER_RSP 4
-/* Linux sends a handful of INIT and STARTUP IPIs per CPU it tries to start; a guest
- * that keeps sending them would flood the console. */
-#define REFUSALS_ALWAYS_LOGGED 16
-
-static uint64_t refused_count;
 
 bool apic_write_is_emulated(const struct partition *partition, uint64_t fault_info,
 			    uint64_t guest_physical)
@@ -47,11 +41,11 @@ static int read_table_entry(void *context, uint64_t address, uint64_t *value)
 
 /* The instruction's bytes, up to where the first unreadable page starts: an
  * instruction may cross into the next page. Returns how many were read. */
-static size_t fetch_instruction(struct partition *partition, uint8_t *bytes,
-				const char **error)
+static size_t fetch_instruction(struct vcpu *vcpu, uint8_t *bytes, const char **error)
 {
+	struct partition *partition = vcpu->partition;
 	const struct guest_memory_reader reader = { partition, read_table_entry };
-	const struct vmcb_state *state = &partition->vmcb->state;
+	const struct vmcb_state *state = &vcpu->vmcb->state;
 	size_t fetched = 0;
 
 	while (fetched < INSTRUCTION_MAX_LENGTH) {
@@ -72,12 +66,12 @@ static size_t fetch_instruction(struct partition *partition, uint8_t *bytes,
 	return fetched;
 }
 
-static uint32_t source_value(const struct partition *partition, const struct decoded_store *store)
+static uint32_t source_value(const struct vcpu *vcpu, const struct decoded_store *store)
 {
-	const struct guest_registers *registers = &partition->registers;
+	const struct guest_registers *registers = &vcpu->registers;
 	const uint64_t general[16] = {
-		partition->vmcb->state.rax, registers->rcx, registers->rdx, registers->rbx,
-		partition->vmcb->state.rsp, registers->rbp, registers->rsi, registers->rdi,
+		vcpu->vmcb->state.rax, registers->rcx, registers->rdx, registers->rbx,
+		vcpu->vmcb->state.rsp, registers->rbp, registers->rsi, registers->rdi,
 		registers->r8, registers->r9, registers->r10, registers->r11,
 		registers->r12, registers->r13, registers->r14, registers->r15,
 	};
@@ -92,9 +86,9 @@ static bool in_64_bit_mode(const struct vmcb_state *state)
 	return (state->efer & EFER_LMA) && (state->cs.attributes & SEGMENT_L);
 }
 
-enum run_outcome apic_write_emulate(struct partition *partition, uint64_t guest_physical)
+enum run_outcome apic_write_emulate(struct vcpu *vcpu, uint64_t guest_physical)
 {
-	const struct vmcb_state *state = &partition->vmcb->state;
+	const struct vmcb_state *state = &vcpu->vmcb->state;
 	uint8_t bytes[INSTRUCTION_MAX_LENGTH];
 	struct decoded_store store;
 	const char *error = NULL;
@@ -103,30 +97,29 @@ enum run_outcome apic_write_emulate(struct partition *partition, uint64_t guest_
 	size_t fetched;
 
 	if (!in_64_bit_mode(state))
-		return vcpu_violation(partition, VECTOR_GP,
-				      "xAPIC write outside 64-bit mode, at", guest_physical);
-	fetched = fetch_instruction(partition, bytes, &error);
+		return vcpu_violation(vcpu, VECTOR_GP, "xAPIC write outside 64-bit mode, at",
+				      guest_physical);
+	fetched = fetch_instruction(vcpu, bytes, &error);
 	if (fetched == 0 || instruction_decode_store32(bytes, fetched, &store, &error)) {
-		printk("sbx: %s: xAPIC write not emulated: %s\n", partition->name, error);
-		return vcpu_violation(partition, VECTOR_GP, "undecodable xAPIC write at",
+		printk("sbx: %s: xAPIC write not emulated: %s\n", vcpu->partition->name, error);
+		return vcpu_violation(vcpu, VECTOR_GP, "undecodable xAPIC write at",
 				      guest_physical);
 	}
-	value = source_value(partition, &store);
+	value = source_value(vcpu, &store);
 	switch (apic_access_judge(offset, value)) {
 	case APIC_WRITE_PERFORM:
 		mmio_write32(LOCAL_APIC_DEFAULT_BASE + offset, value);
 		break;
-	case APIC_WRITE_REFUSE_STARTUP:
-		refused_count++;
-		if (refused_count <= REFUSALS_ALWAYS_LOGGED ||
-		    (refused_count & (refused_count - 1)) == 0)
-			printk("sbx: %s: refused INIT/STARTUP IPI, ICR 0x%x (%lu refused)\n",
-			       partition->name, value, refused_count);
+	case APIC_WRITE_STARTUP_IPI:
+		/* The destination is what the guest wrote into ICR high before: that
+		 * write was performed, so the APIC holds it. */
+		ap_vcpu_startup_ipi(vcpu, value,
+				    mmio_read32(LOCAL_APIC_DEFAULT_BASE + LOCAL_APIC_ICR_HIGH));
 		break;
 	case APIC_WRITE_NOT_A_REGISTER:
-		return vcpu_violation(partition, VECTOR_GP, "xAPIC write off a register, at",
+		return vcpu_violation(vcpu, VECTOR_GP, "xAPIC write off a register, at",
 				      guest_physical);
 	}
-	partition->vmcb->state.rip += store.length;
+	vcpu->vmcb->state.rip += store.length;
 	return RUN_CONTINUE;
 }

@@ -25,6 +25,8 @@
 #define CR0_ET 0x00000010
 #define CR0_NE 0x00000020
 #define CR0_WP 0x00010000
+#define CR0_NW 0x20000000
+#define CR0_CD 0x40000000
 #define CR0_PG 0x80000000
 /* Caches on (CD = NW = 0), write protection honoured in ring 0, native FPU errors. */
 #define CR0_LONG_MODE (CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG)

@@ -13,6 +13,7 @@
  * bit still set after this long is an APIC that will not send. */
 #define DELIVERY_TIMEOUT_MICROSECONDS 100000
 #define PAGE_MASK 0xfffull
+#define SPURIOUS_APIC_ENABLE 0x100u
 
 struct icr_command icr_init(uint8_t apic_id, int assert)
 {
@@ -63,6 +64,24 @@ static int send(uint64_t apic_base, struct icr_command command)
 	mmio_write32(apic_base + LOCAL_APIC_ICR_HIGH, command.high);
 	mmio_write32(apic_base + LOCAL_APIC_ICR_LOW, command.low);
 	return wait_delivered(apic_base);
+}
+
+int local_apic_send_fixed(uint64_t apic_base, uint32_t apic_id, uint8_t vector)
+{
+	uint32_t saved_high = mmio_read32(apic_base + LOCAL_APIC_ICR_HIGH);
+	struct icr_command command = {
+		.high = apic_id << ICR_DESTINATION_SHIFT,
+		.low = ICR_DELIVERY_FIXED | vector,
+	};
+	int result = send(apic_base, command);
+
+	mmio_write32(apic_base + LOCAL_APIC_ICR_HIGH, saved_high);
+	return result;
+}
+
+void local_apic_enable(uint64_t apic_base, uint8_t spurious_vector)
+{
+	mmio_write32(apic_base + LOCAL_APIC_SPURIOUS, SPURIOUS_APIC_ENABLE | spurious_vector);
 }
 
 const char *local_apic_start_cpu(uint64_t apic_base, uint32_t apic_id, uint64_t start_page)

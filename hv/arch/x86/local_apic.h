@@ -1,5 +1,6 @@
-/* The boot CPU's xAPIC, for what the hypervisor itself sends: the INIT and
- * STARTUP IPIs that start an application processor. The command encodings are
+/* The running CPU's xAPIC, for what the hypervisor itself sends: the INIT and
+ * STARTUP IPIs that start an application processor, and the IPI that wakes one to
+ * run its vCPU. The command encodings are
  * pure, for the unit tests; sending goes through mmio.h and monotonic_time.h,
  * which the tests replace with a simulated APIC and clock. */
 #ifndef SBX_HV_X86_LOCAL_APIC_H
@@ -9,9 +10,12 @@
 
 #define LOCAL_APIC_DEFAULT_BASE 0xfee00000ull
 #define LOCAL_APIC_ID           0x020
+#define LOCAL_APIC_EOI          0x0b0
+#define LOCAL_APIC_SPURIOUS     0x0f0
 #define LOCAL_APIC_ICR_LOW      0x300
 #define LOCAL_APIC_ICR_HIGH     0x310
 
+#define ICR_DELIVERY_FIXED    0x00000000u
 #define ICR_DELIVERY_INIT     0x00000500u
 #define ICR_DELIVERY_STARTUP  0x00000600u
 #define ICR_DELIVERY_PENDING  0x00001000u   /* read-only: the last IPI is not sent yet */
@@ -38,6 +42,16 @@ struct icr_command icr_init(uint8_t apic_id, int assert);
 /* STARTUP to one xAPIC ID: the CPU starts in real mode at `start_page` (CS =
  * start_page >> 4, IP = 0). The page must be valid (local_apic_start_cpu checks). */
 struct icr_command icr_startup(uint8_t apic_id, uint64_t start_page);
+
+/* A fixed IPI of `vector` to one xAPIC ID. The ICR is also the commodity OS's
+ * (it runs on this CPU, and its ICR high write may be waiting for its ICR low
+ * write): ICR high is put back as it was. Returns 0, or -1 if the APIC never
+ * delivered. */
+int local_apic_send_fixed(uint64_t apic_base, uint32_t apic_id, uint8_t vector);
+
+/* Software-enables the running CPU's APIC, which after INIT accepts no fixed
+ * interrupt: a parked AP's wake-up IPI is one. */
+void local_apic_enable(uint64_t apic_base, uint8_t spurious_vector);
 
 /* The running CPU's xAPIC ID (CPUID leaf 1, EBX bits 31-24): no MMIO needed. */
 uint32_t local_apic_current_id(void);

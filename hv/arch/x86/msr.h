@@ -6,6 +6,7 @@
 
 #include "boot_layout.h"   /* MSR_EFER, EFER_LME, EFER_NXE, shared with entry.S */
 
+#define MSR_APIC_BASE    0x0000001b
 #define MSR_PAT          0x00000277
 #define MSR_SYSCFG       0xc0010010
 #define MSR_TOP_MEM      0xc001001a

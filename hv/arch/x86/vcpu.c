@@ -6,7 +6,9 @@
 #include "active_policy.h"
 #include "apic_write.h"
 #include "console.h"
+#include "cpus.h"
 #include "hypercall.h"
+#include "local_apic.h"
 #include "msr.h"
 #include "vcpu.h"
 #include "vmcb_check.h"
@@ -15,15 +17,17 @@
 #define INSTRUCTION_LENGTH_CPUID   2
 #define INSTRUCTION_LENGTH_MSR     2
 
+#define APIC_BASE_BSP    (1ull << 8)
+#define APIC_BASE_ENABLE (1ull << 11)
+
 #define CPUID_FEATURES_ECX_HYPERVISOR (1u << 31)
 #define CPUID_EXTENDED_ECX_SVM        (1u << 2)
 #define CPUID_HYPERVISOR_BASE         0x40000000u
 #define CPUID_SVM_FEATURES            0x8000000au
 
 static struct vmcb_check_limits check_limits;
-static uint64_t host_state_page;
 
-void vcpu_setup(const struct svm_capabilities *capabilities, uint64_t host_state)
+void vcpu_setup(const struct svm_capabilities *capabilities)
 {
 	check_limits = (struct vmcb_check_limits){
 		.physical_address_bits = capabilities->physical_address_bits,
@@ -33,66 +37,53 @@ void vcpu_setup(const struct svm_capabilities *capabilities, uint64_t host_state
 		.efer_supported = capabilities->efer_supported,
 		.cr4_supported = capabilities->cr4_supported,
 	};
-	host_state_page = host_state;
 }
 
-void vcpu_inject_exception(struct partition *partition, uint8_t vector, bool has_error_code,
+void vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error_code,
 			   uint32_t error_code)
 {
 	uint64_t event = vector | VMCB_EVENT_TYPE_EXCEPTION | VMCB_EVENT_VALID;
 
 	if (has_error_code)
 		event |= VMCB_EVENT_ERROR_CODE_VALID | ((uint64_t)error_code << 32);
-	partition->vmcb->control.event_injection = event;
+	vcpu->vmcb->control.event_injection = event;
 }
 
 /* A guest can raise the same violation in a loop (a scan of hidden memory): the
  * console shows the first few of a run from one instruction, then counts the rest. */
 #define VIOLATION_LOG_REPEATS 3
 
-static struct {
-	const struct partition *partition;
-	const char *what;
-	uint64_t rip;
-	uint64_t repeats;
-} last_violation;
-
-static void flush_violation_log(void)
+static void flush_violation_log(struct vcpu *vcpu)
 {
-	if (last_violation.repeats > VIOLATION_LOG_REPEATS)
+	if (vcpu->violation_repeats > VIOLATION_LOG_REPEATS)
 		printk("sbx: %s: the last violation repeated %lu more times\n",
-		       last_violation.partition->name,
-		       last_violation.repeats - VIOLATION_LOG_REPEATS);
-	last_violation.repeats = 0;
+		       vcpu->partition->name, vcpu->violation_repeats - VIOLATION_LOG_REPEATS);
+	vcpu->violation_repeats = 0;
 }
 
-static bool log_violation(const struct partition *partition, const char *what,
-			  uint64_t rip)
+static bool log_violation(struct vcpu *vcpu, const char *what, uint64_t rip)
 {
-	if (last_violation.partition == partition && last_violation.what == what &&
-	    last_violation.rip == rip) {
-		if (++last_violation.repeats > VIOLATION_LOG_REPEATS)
-			return false;
-		return true;
-	}
-	flush_violation_log();
-	last_violation.partition = partition;
-	last_violation.what = what;
-	last_violation.rip = rip;
-	last_violation.repeats = 1;
+	if (vcpu->last_violation == what && vcpu->last_violation_rip == rip &&
+	    vcpu->violation_repeats)
+		return ++vcpu->violation_repeats <= VIOLATION_LOG_REPEATS;
+	flush_violation_log(vcpu);
+	vcpu->last_violation = what;
+	vcpu->last_violation_rip = rip;
+	vcpu->violation_repeats = 1;
 	return true;
 }
 
-enum run_outcome vcpu_violation(struct partition *partition, uint8_t vector,
-				const char *what, uint64_t detail)
+enum run_outcome vcpu_violation(struct vcpu *vcpu, uint8_t vector, const char *what,
+				uint64_t detail)
 {
-	bool delivering = partition->vmcb->control.exit_interrupt_info & VMCB_EVENT_VALID;
+	struct partition *partition = vcpu->partition;
+	bool delivering = vcpu->vmcb->control.exit_interrupt_info & VMCB_EVENT_VALID;
 	bool injecting = partition->violation_response == VIOLATION_INJECT_FAULT && !delivering;
 
 	if (active_policy.hypervisor_log >= POLICY_LOG_ERRORS &&
-	    (log_violation(partition, what, partition->vmcb->state.rip) || !injecting)) {
+	    (log_violation(vcpu, what, vcpu->vmcb->state.rip) || !injecting)) {
 		printk("sbx: %s: violation: %s 0x%lx at rip 0x%lx", partition->name, what,
-		       detail, partition->vmcb->state.rip);
+		       detail, vcpu->vmcb->state.rip);
 		if (injecting)
 			printk(": injecting %s\n", vector == VECTOR_UD ? "#UD" : "#GP");
 		else
@@ -101,17 +92,17 @@ enum run_outcome vcpu_violation(struct partition *partition, uint8_t vector,
 	/* A fault while a fault is being delivered (say, an IDT in hidden memory) would
 	 * loop forever: stop instead, as a CPU would triple-fault. */
 	if (injecting) {
-		vcpu_inject_exception(partition, vector, vector == VECTOR_GP, 0);
+		vcpu_inject_exception(vcpu, vector, vector == VECTOR_GP, 0);
 		return RUN_CONTINUE;
 	}
-	flush_violation_log();
+	flush_violation_log(vcpu);
 	partition_stop(partition, what);
 	return RUN_STOPPED;
 }
 
-static void advance_rip(struct partition *partition, unsigned length)
+static void advance_rip(struct vcpu *vcpu, unsigned length)
 {
-	partition->vmcb->state.rip += length;
+	vcpu->vmcb->state.rip += length;
 }
 
 static enum sbx_exit_reason exit_reason(uint64_t exit_code)
@@ -137,10 +128,10 @@ static enum sbx_exit_reason exit_reason(uint64_t exit_code)
 
 /* CPUID passes through, except that SVM is hidden (partitions may not nest) and the
  * hypervisor announces itself the standard way. */
-static void emulate_cpuid(struct partition *partition)
+static void emulate_cpuid(struct vcpu *vcpu)
 {
-	struct vmcb_state *state = &partition->vmcb->state;
-	uint32_t leaf = (uint32_t)state->rax, subleaf = (uint32_t)partition->registers.rcx;
+	struct vmcb_state *state = &vcpu->vmcb->state;
+	uint32_t leaf = (uint32_t)state->rax, subleaf = (uint32_t)vcpu->registers.rcx;
 	uint32_t eax, ebx, ecx, edx;
 
 	if ((leaf & 0xffffff00u) == CPUID_HYPERVISOR_BASE) {
@@ -161,10 +152,10 @@ static void emulate_cpuid(struct partition *partition)
 			ecx &= ~CPUID_EXTENDED_ECX_SVM;
 	}
 	state->rax = eax;
-	partition->registers.rbx = ebx;
-	partition->registers.rcx = ecx;
-	partition->registers.rdx = edx;
-	advance_rip(partition, INSTRUCTION_LENGTH_CPUID);
+	vcpu->registers.rbx = ebx;
+	vcpu->registers.rcx = ecx;
+	vcpu->registers.rdx = edx;
+	advance_rip(vcpu, INSTRUCTION_LENGTH_CPUID);
 }
 
 static bool valid_pat(uint64_t pat)
@@ -180,59 +171,73 @@ static bool valid_pat(uint64_t pat)
 
 /* Only the MSRs set in the permission map reach here (plus any outside its ranges,
  * which always exit). Everything else passes through to hardware. */
-static enum run_outcome handle_msr(struct partition *partition)
+static enum run_outcome handle_msr(struct vcpu *vcpu)
 {
-	struct vmcb_state *state = &partition->vmcb->state;
-	bool write = partition->vmcb->control.exit_info1 == 1;
-	uint32_t msr = (uint32_t)partition->registers.rcx;
-	uint64_t value = (state->rax & 0xffffffffu) | (partition->registers.rdx << 32);
+	struct vmcb_state *state = &vcpu->vmcb->state;
+	bool write = vcpu->vmcb->control.exit_info1 == 1;
+	uint32_t msr = (uint32_t)vcpu->registers.rcx;
+	uint64_t value = (state->rax & 0xffffffffu) | (vcpu->registers.rdx << 32);
 
 	switch (msr) {
 	case MSR_EFER:
 		if (!write)
 			break;
 		if (!(value & EFER_SVME))
-			return vcpu_violation(partition, VECTOR_GP, "clearing EFER.SVME, EFER",
+			return vcpu_violation(vcpu, VECTOR_GP, "clearing EFER.SVME, EFER",
 					      value);
 		if (value & ~check_limits.efer_supported)
-			return vcpu_violation(partition, VECTOR_GP, "reserved EFER bits",
+			return vcpu_violation(vcpu, VECTOR_GP, "reserved EFER bits",
 					      value);
 		/* LMA is the CPU's to set; keep the current value. */
 		state->efer = (value & ~EFER_LMA) | (state->efer & EFER_LMA);
-		advance_rip(partition, INSTRUCTION_LENGTH_MSR);
+		advance_rip(vcpu, INSTRUCTION_LENGTH_MSR);
 		return RUN_CONTINUE;
 	case MSR_PAT:
 		/* TCG ignores G_PAT and would let a guest's write reach the host PAT;
 		 * keep the guest's PAT in the VMCB only. */
 		if (write) {
 			if (!valid_pat(value))
-				return vcpu_violation(partition, VECTOR_GP, "invalid PAT",
+				return vcpu_violation(vcpu, VECTOR_GP, "invalid PAT",
 						      value);
 			state->g_pat = value;
 		} else {
 			state->rax = (uint32_t)state->g_pat;
-			partition->registers.rdx = state->g_pat >> 32;
+			vcpu->registers.rdx = state->g_pat >> 32;
 		}
-		advance_rip(partition, INSTRUCTION_LENGTH_MSR);
+		advance_rip(vcpu, INSTRUCTION_LENGTH_MSR);
+		return RUN_CONTINUE;
+	case MSR_APIC_BASE:
+		/* Elsewhere, or in x2APIC mode, the ICR would leave the read-only xAPIC
+		 * page, and INIT and STARTUP would reach the real APIC. The BSP flag
+		 * stays the CPU's. */
+		if (!write || (value & ~(APIC_BASE_BSP | APIC_BASE_ENABLE)) !=
+			      LOCAL_APIC_DEFAULT_BASE)
+			return vcpu_violation(vcpu, VECTOR_GP,
+					      "moving the xAPIC or x2APIC mode, APIC_BASE",
+					      value);
+		wrmsr(MSR_APIC_BASE, (value & ~APIC_BASE_BSP) |
+				     (rdmsr(MSR_APIC_BASE) & APIC_BASE_BSP));
+		advance_rip(vcpu, INSTRUCTION_LENGTH_MSR);
 		return RUN_CONTINUE;
 	case MSR_VM_HSAVE_PA:
 	case MSR_VM_CR:
 	case MSR_SYSCFG:
 	case MSR_TOP_MEM:
 	case MSR_TOP_MEM2:
-		return vcpu_violation(partition, VECTOR_GP,
+		return vcpu_violation(vcpu, VECTOR_GP,
 				      write ? "write to protected MSR" : "read of protected MSR",
 				      msr);
 	}
 	/* An MSR outside the permission map's ranges: behave like a CPU without it. */
-	vcpu_inject_exception(partition, VECTOR_GP, true, 0);
+	vcpu_inject_exception(vcpu, VECTOR_GP, true, 0);
 	return RUN_CONTINUE;
 }
 
-static enum run_outcome handle_vmmcall(struct partition *partition)
+static enum run_outcome handle_vmmcall(struct vcpu *vcpu)
 {
-	struct vmcb_state *state = &partition->vmcb->state;
-	struct guest_registers *registers = &partition->registers;
+	struct partition *partition = vcpu->partition;
+	struct vmcb_state *state = &vcpu->vmcb->state;
+	struct guest_registers *registers = &vcpu->registers;
 	struct hypercall call = {
 		.from_user = state->cpl != 0,
 		.number = state->rax,
@@ -245,16 +250,16 @@ static enum run_outcome handle_vmmcall(struct partition *partition)
 	 * without a hypervisor gives for VMMCALL. The securebox runs only at CPL 0. */
 	if (call.from_user && (partition->id != SBX_PARTITION_COMMODITY ||
 			       !active_policy.user_hypercalls)) {
-		vcpu_inject_exception(partition, VECTOR_UD, false, 0);
+		vcpu_inject_exception(vcpu, VECTOR_UD, false, 0);
 		return RUN_CONTINUE;
 	}
-	outcome = hypercall_dispatch(partition, &call);
+	outcome = hypercall_dispatch(vcpu, &call);
 	if (outcome == RUN_STOPPED)
 		return outcome;
 	state->rax = (uint64_t)call.status;
 	registers->rdi = call.results[0];
 	registers->rsi = call.results[1];
-	advance_rip(partition, INSTRUCTION_LENGTH_VMMCALL);
+	advance_rip(vcpu, INSTRUCTION_LENGTH_VMMCALL);
 	return outcome;
 }
 
@@ -267,39 +272,38 @@ static const char *npf_kind(uint64_t info)
 	return "nested page fault (read) at";
 }
 
-static enum run_outcome handle_exit(struct partition *partition)
+static enum run_outcome handle_exit(struct vcpu *vcpu)
 {
-	struct vmcb_control *control = &partition->vmcb->control;
+	struct partition *partition = vcpu->partition;
+	struct vmcb_control *control = &vcpu->vmcb->control;
 	uint64_t code = control->exit_code;
 
 	switch (code) {
 	case VMEXIT_CPUID:
-		emulate_cpuid(partition);
+		emulate_cpuid(vcpu);
 		return RUN_CONTINUE;
 	case VMEXIT_MSR:
-		return handle_msr(partition);
+		return handle_msr(vcpu);
 	case VMEXIT_VMMCALL:
-		return handle_vmmcall(partition);
+		return handle_vmmcall(vcpu);
 	case VMEXIT_NPF:
 		if (apic_write_is_emulated(partition, control->exit_info1, control->exit_info2))
-			return apic_write_emulate(partition, control->exit_info2);
-		return vcpu_violation(partition, VECTOR_GP, npf_kind(control->exit_info1),
+			return apic_write_emulate(vcpu, control->exit_info2);
+		return vcpu_violation(vcpu, VECTOR_GP, npf_kind(control->exit_info1),
 				      control->exit_info2);
 	case VMEXIT_VMRUN: case VMEXIT_VMLOAD: case VMEXIT_VMSAVE: case VMEXIT_STGI:
 	case VMEXIT_CLGI: case VMEXIT_SKINIT: case VMEXIT_INVLPGA:
-		return vcpu_violation(partition, VECTOR_UD, "SVM instruction, exit code",
-				      code);
+		return vcpu_violation(vcpu, VECTOR_UD, "SVM instruction, exit code", code);
 	case VMEXIT_SHUTDOWN:
-		flush_violation_log();
-		printk("sbx: %s: shutdown (triple fault) at rip 0x%lx\n", partition->name,
-		       partition->vmcb->state.rip);
+		flush_violation_log(vcpu);
+		printk("sbx: %s: shutdown (triple fault) at rip 0x%lx (vcpu %u)\n",
+		       partition->name, vcpu->vmcb->state.rip, vcpu->index);
 		partition_stop(partition, "shutdown (triple fault)");
 		return RUN_STOPPED;
 	case VMEXIT_IOIO:
-		return vcpu_violation(partition, VECTOR_GP, "port I/O, exit info",
-				      control->exit_info1);
+		return vcpu_violation(vcpu, VECTOR_GP, "port I/O, exit info", control->exit_info1);
 	case VMEXIT_HLT:
-		return vcpu_violation(partition, VECTOR_GP, "HLT", 0);
+		return vcpu_violation(vcpu, VECTOR_GP, "HLT", 0);
 	case VMEXIT_INVALID:
 	case VMEXIT_INVALID_32:
 		printk("sbx: %s: VMRUN rejected the VMCB\n", partition->name);
@@ -309,7 +313,7 @@ static enum run_outcome handle_exit(struct partition *partition)
 	if (code >= VMEXIT_EXCEPTION_BASE && code < VMEXIT_EXCEPTION_BASE + 32) {
 		printk("sbx: %s: exception %lu (error code 0x%lx) at rip 0x%lx\n",
 		       partition->name, code - VMEXIT_EXCEPTION_BASE, control->exit_info1,
-		       partition->vmcb->state.rip);
+		       vcpu->vmcb->state.rip);
 		partition_stop(partition, "unhandled exception");
 		return RUN_STOPPED;
 	}
@@ -318,11 +322,14 @@ static enum run_outcome handle_exit(struct partition *partition)
 	return RUN_STOPPED;
 }
 
-enum run_outcome vcpu_run_once(struct partition *partition)
+enum run_outcome vcpu_run_once(struct vcpu *vcpu, struct cpu *cpu)
 {
-	struct vmcb *vmcb = partition->vmcb;
+	struct partition *partition = vcpu->partition;
+	struct vmcb *vmcb = vcpu->vmcb;
 
-	if (!partition->launched) {
+	if (partition_stopped(partition))
+		return RUN_STOPPED;
+	if (!vcpu->launched) {
 		const char *broken = vmcb_check(vmcb, &check_limits);
 
 		if (broken) {
@@ -331,16 +338,22 @@ enum run_outcome vcpu_run_once(struct partition *partition)
 			partition_stop(partition, "invalid VMCB");
 			return RUN_STOPPED;
 		}
-		vmcb->control.tlb_control = VMCB_TLB_CONTROL_FLUSH_ALL;
-		partition->launched = true;
-	} else {
-		vmcb->control.tlb_control = VMCB_TLB_CONTROL_DO_NOTHING;
+		vcpu->launched = true;
 	}
-	svm_run(&partition->registers, (uint64_t)(uintptr_t)vmcb, host_state_page);
+	/* The first run anywhere, and every move to another CPU, starts from a clean
+	 * TLB for this ASID: the nested page tables never change once a partition
+	 * runs, but the guest's own translations on the CPU it left may be stale. */
+	vmcb->control.tlb_control = vcpu->last_cpu == cpu ? VMCB_TLB_CONTROL_DO_NOTHING :
+							    VMCB_TLB_CONTROL_FLUSH_ALL;
+	vcpu->cpu = cpu;
+	vcpu->last_cpu = cpu;
+	svm_run(&vcpu->registers, (uint64_t)(uintptr_t)vmcb, cpu->host_state);
 	/* An event whose delivery this exit cut short must be delivered again. */
 	vmcb->control.event_injection =
 		(vmcb->control.exit_interrupt_info & VMCB_EVENT_VALID) ?
 		vmcb->control.exit_interrupt_info : 0;
-	partition->exits[exit_reason(vmcb->control.exit_code)]++;
-	return handle_exit(partition);
+	__atomic_fetch_add(&partition->exits[exit_reason(vmcb->control.exit_code)], 1,
+			   __ATOMIC_RELAXED);
+	__atomic_fetch_add(&vcpu->exits, 1, __ATOMIC_RELAXED);
+	return handle_exit(vcpu);
 }

@@ -11,18 +11,21 @@
 #define VECTOR_UD 6
 #define VECTOR_GP 13
 
-void vcpu_setup(const struct svm_capabilities *capabilities, uint64_t host_state);
+struct cpu;
 
-/* Validates the VMCB before the first run, runs the partition until its next exit
- * and handles that exit. */
-enum run_outcome vcpu_run_once(struct partition *partition);
+void vcpu_setup(const struct svm_capabilities *capabilities);
 
-void vcpu_inject_exception(struct partition *partition, uint8_t vector, bool has_error_code,
+/* Validates the VMCB before the first run, runs the vCPU on `cpu` (the CPU this
+ * code runs on) until its next exit and handles that exit. A vCPU of a stopped
+ * partition does not run. */
+enum run_outcome vcpu_run_once(struct vcpu *vcpu, struct cpu *cpu);
+
+void vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error_code,
 			   uint32_t error_code);
 
-/* The partition broke a rule: report it, then fault or stop it as its violation
- * response says. */
-enum run_outcome vcpu_violation(struct partition *partition, uint8_t vector,
-				const char *what, uint64_t detail);
+/* The vCPU's partition broke a rule: report it, then fault or stop the partition
+ * as its violation response says. */
+enum run_outcome vcpu_violation(struct vcpu *vcpu, uint8_t vector, const char *what,
+				uint64_t detail);
 
 #endif

@@ -104,6 +104,7 @@
 #define SEGMENT_TYPE_CODE      0x0008   /* in the type field: code segment */
 #define SEGMENT_TYPE_ACCESSED  0x0001
 #define SEGMENT_TYPE_BUSY_TSS64 0x000b
+#define SEGMENT_TYPE_BUSY_TSS16 0x0003
 #define SEGMENT_TYPE_LDT       0x0002
 
 struct vmcb_segment {

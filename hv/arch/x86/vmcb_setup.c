@@ -82,3 +82,32 @@ void vmcb_setup_protected_mode(struct vmcb *vmcb, uint64_t entry)
 	vmcb->state.cr0 = CR0_PE | CR0_ET_NE;
 	vmcb->state.efer = EFER_SVME;
 }
+
+/* Real-mode segments as INIT leaves them: 64 KiB limit, present, accessed. */
+#define REAL_MODE_LIMIT        0xffffu
+#define REAL_MODE_LDT          (SEGMENT_TYPE_LDT | SEGMENT_P)
+#define REAL_MODE_TSS          (SEGMENT_TYPE_BUSY_TSS16 | SEGMENT_P)
+#define CR0_AFTER_INIT         (CR0_CD | CR0_NW | CR0_ET)
+
+void vmcb_setup_startup(struct vmcb *vmcb, uint8_t vector)
+{
+	struct vmcb_state *state = &vmcb->state;
+	struct vmcb_segment data = segment(0, DATA_ATTRIBUTES, REAL_MODE_LIMIT);
+
+	memset(state, 0, sizeof(*state));
+	state->cs = segment((uint16_t)(vector << 8), CODE_ATTRIBUTES, REAL_MODE_LIMIT);
+	state->cs.base = (uint64_t)vector << 12;
+	state->ds = state->es = state->ss = state->fs = state->gs = data;
+	state->ldtr = segment(0, REAL_MODE_LDT, REAL_MODE_LIMIT);
+	state->tr = segment(0, REAL_MODE_TSS, REAL_MODE_LIMIT);
+	state->gdtr.limit = REAL_MODE_LIMIT;
+	state->idtr.limit = REAL_MODE_LIMIT;
+	state->rip = 0;
+	state->rflags = RFLAGS_RESERVED_ONE;
+	state->dr6 = DR6_RESET;
+	state->dr7 = DR7_RESET;
+	state->g_pat = PAT_DEFAULT;
+	state->cr0 = CR0_AFTER_INIT;
+	/* SVME is the one bit VMRUN insists on: the guest sees EFER as 0 otherwise. */
+	state->efer = EFER_SVME;
+}

@@ -35,6 +35,10 @@ struct vmcb_guest_gdt {
 void vmcb_setup_long_mode_with_gdt(struct vmcb *vmcb, uint64_t entry, uint64_t cr3,
 				   const struct vmcb_guest_gdt *gdt);
 
+/* The state INIT leaves and a STARTUP IPI with `vector` completes: real mode at
+ * CS = vector << 8, IP = 0. An application processor's entry. */
+void vmcb_setup_startup(struct vmcb *vmcb, uint8_t vector);
+
 /* 32-bit protected mode, paging off, flat segments: a multiboot-style entry. */
 void vmcb_setup_protected_mode(struct vmcb *vmcb, uint64_t entry);
 

@@ -1,0 +1,1 @@
+test_vcpu_startup_SOURCES := hv/vcpu_startup.c
