@@ -9,6 +9,7 @@
 #include "arch/x86/ap_vcpu.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/exceptions.h"
+#include "arch/x86/host_interrupts.h"
 #include "arch/x86/local_apic.h"
 #include "arch/x86/serial.h"
 #include "arch/x86/svm.h"
@@ -430,6 +431,7 @@ static void start_svm(void)
 	if (error)
 		panic("SVM: %s", error);
 	svm_enable_host_mode(cpu->host_save_area, cpu->host_state);
+	host_interrupts_init();
 	cpu->svm = svm;
 	cpu->state = CPU_ONLINE;
 	vcpu_setup(&svm);

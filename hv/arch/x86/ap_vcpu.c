@@ -3,23 +3,19 @@
 #include "ap_vcpu.h"
 #include "console.h"
 #include "cpu.h"
-#include "exceptions.h"
+#include "host_interrupts.h"
 #include "local_apic.h"
 #include "spinlock.h"
 #include "vcpu.h"
 #include "vcpu_startup.h"
 #include "vmcb_setup.h"
 
-#define IDT_VECTORS 256
-#define VECTOR_NMI 2
-/* Any vector of the fixed range: it reaches only a waiting AP's own IDT. */
+/* Any vector of the fixed range: it reaches only a waiting AP, which drops it. */
 #define WAKE_VECTOR 0xf0
 #define SPURIOUS_VECTOR 0xff
 /* Linux sends a handful of INIT and STARTUP IPIs per CPU it tries to start; a guest
  * that keeps sending them would flood the console. */
 #define REFUSALS_ALWAYS_LOGGED 16
-
-extern const char ap_wait_interrupt[], ap_wait_nmi[];
 
 static struct partition *const commodity = &partitions[SBX_PARTITION_COMMODITY];
 static const struct cpu_topology *machine;
@@ -28,20 +24,6 @@ static uint64_t owned;
  * target's state under this lock. */
 static struct spinlock startup_lock;
 static uint64_t refused_count;
-static struct idt_entry wait_idt[IDT_VECTORS] __attribute__((aligned(16)));
-
-static void build_wait_idt(void)
-{
-	for (unsigned vector = 0; vector < IDT_VECTORS; vector++) {
-		uint64_t handler = (uint64_t)ap_wait_interrupt;
-
-		if (vector == VECTOR_NMI)
-			handler = (uint64_t)ap_wait_nmi;
-		else if (vector < EXCEPTION_VECTORS)
-			handler = exception_stubs[vector];
-		wait_idt[vector] = idt_interrupt_gate(handler);
-	}
-}
 
 const char *ap_vcpu_assign(const struct cpu_topology *topology, uint32_t count)
 {
@@ -59,7 +41,6 @@ const char *ap_vcpu_assign(const struct cpu_topology *topology, uint32_t count)
 		owned |= 1ull << i;
 	}
 	commodity->vcpu_count = count;
-	build_wait_idt();
 	return NULL;
 }
 
@@ -101,15 +82,11 @@ void ap_vcpu_startup_ipi(struct vcpu *sender, uint32_t icr_low, uint32_t icr_hig
 		       ipi.target);
 }
 
-/* With GIF and IF set for one hlt only: the wake-up IPI (or anything else) ends
- * the hlt, and its handler in wait_idt drops it. An IPI sent after the state was
- * read is pending when STI's one-instruction shadow ends, so hlt returns at once. */
-static void wait_for_startup(struct vcpu *vcpu)
+static bool started(const void *context)
 {
-	lidt((uint64_t)wait_idt, sizeof(wait_idt) - 1);
-	while (__atomic_load_n(&vcpu->startup_state, __ATOMIC_ACQUIRE) != VCPU_STARTING)
-		__asm__ volatile("stgi; sti; hlt; cli; clgi" ::: "memory");
-	exceptions_load();
+	const struct vcpu *vcpu = context;
+
+	return __atomic_load_n(&vcpu->startup_state, __ATOMIC_ACQUIRE) == VCPU_STARTING;
 }
 
 _Noreturn void ap_vcpu_run(struct cpu *cpu)
@@ -117,7 +94,7 @@ _Noreturn void ap_vcpu_run(struct cpu *cpu)
 	struct vcpu *vcpu = cpu->vcpu;
 
 	local_apic_enable(LOCAL_APIC_DEFAULT_BASE, SPURIOUS_VECTOR);
-	wait_for_startup(vcpu);
+	host_interrupts_wait_until(started, vcpu);
 	vmcb_setup_startup(vcpu->vmcb, vcpu->startup_vector);
 	memset(&vcpu->registers, 0, sizeof(vcpu->registers));
 	__atomic_store_n(&vcpu->startup_state, VCPU_RUNNING, __ATOMIC_RELEASE);

@@ -2,6 +2,7 @@
 #ifndef SBX_HV_X86_CPUS_H
 #define SBX_HV_X86_CPUS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cpu_topology.h"
@@ -29,6 +30,9 @@ struct cpu {
 	/* The commodity vCPU this CPU runs, or NULL: a CPU the policy does not give
 	 * the commodity OS stays parked for good. Set before the CPU starts. */
 	struct vcpu *vcpu;
+	/* An NMI arrived while this CPU ran the securebox: it is the commodity vCPU's,
+	 * delivered when that vCPU runs next. Only this CPU reads or writes it. */
+	bool nmi_owed;
 };
 
 extern struct cpu cpus[CPU_TOPOLOGY_MAX];

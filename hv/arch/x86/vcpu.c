@@ -7,11 +7,14 @@
 #include "apic_write.h"
 #include "console.h"
 #include "cpus.h"
+#include "host_interrupts.h"
 #include "hypercall.h"
 #include "local_apic.h"
 #include "msr.h"
 #include "vcpu.h"
 #include "vmcb_check.h"
+
+#define VECTOR_NMI 2
 
 #define INSTRUCTION_LENGTH_VMMCALL 3
 #define INSTRUCTION_LENGTH_CPUID   2
@@ -294,6 +297,13 @@ static enum run_outcome handle_exit(struct vcpu *vcpu)
 	case VMEXIT_VMRUN: case VMEXIT_VMLOAD: case VMEXIT_VMSAVE: case VMEXIT_STGI:
 	case VMEXIT_CLGI: case VMEXIT_SKINIT: case VMEXIT_INVLPGA:
 		return vcpu_violation(vcpu, VECTOR_UD, "SVM instruction, exit code", code);
+	case VMEXIT_NMI:
+		/* Only the securebox intercepts NMIs: it has no IDT, and another CPU
+		 * of the commodity OS may send this one. It belongs to the commodity
+		 * vCPU this CPU runs. */
+		host_interrupts_take_nmi();
+		vcpu->cpu->nmi_owed = true;
+		return RUN_CONTINUE;
 	case VMEXIT_SHUTDOWN:
 		flush_violation_log(vcpu);
 		printk("sbx: %s: shutdown (triple fault) at rip 0x%lx (vcpu %u)\n",
@@ -345,6 +355,12 @@ enum run_outcome vcpu_run_once(struct vcpu *vcpu, struct cpu *cpu)
 	 * runs, but the guest's own translations on the CPU it left may be stale. */
 	vmcb->control.tlb_control = vcpu->last_cpu == cpu ? VMCB_TLB_CONTROL_DO_NOTHING :
 							    VMCB_TLB_CONTROL_FLUSH_ALL;
+	if (cpu->nmi_owed && vcpu == cpu->vcpu &&
+	    !(vmcb->control.event_injection & VMCB_EVENT_VALID)) {
+		vmcb->control.event_injection = VMCB_EVENT_TYPE_NMI | VMCB_EVENT_VALID |
+						VECTOR_NMI;
+		cpu->nmi_owed = false;
+	}
 	vcpu->cpu = cpu;
 	vcpu->last_cpu = cpu;
 	svm_run(&vcpu->registers, (uint64_t)(uintptr_t)vmcb, cpu->host_state);
