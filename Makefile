@@ -113,6 +113,7 @@ bench: deps
 	$(MAKE) $(BUILD)/sbx-bench.iso $(BUILD)/sbx-linux-bench.iso $(BUILD)/sbx-linux-bench-direct.iso
 	$(PYTHON) tests/bench/hypercall_round_trips.py
 	$(PYTHON) tests/bench/linux_boot.py
+	$(PYTHON) tests/bench/securebox_smp.py
 	$(MAKE) all $(BUILD)/signature-cost
 	$(BUILD)/signature-cost tests/unit/fixtures
 	$(PYTHON) tests/bench/attest_batch.py

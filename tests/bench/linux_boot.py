@@ -51,9 +51,11 @@ def uptime(text):
 
 
 def stats(text, phase):
-    """{partition: {reason: count}} from init's `sbxctl stats` of `phase`."""
+    """{partition: {reason: count}} from init's `sbxctl stats` of `phase` (the
+    per-vCPU line, `stats vcpus`, is not a partition's)."""
     result = {}
-    for partition, counts in re.findall(rf"^sbx-linux: bench {phase} stats (\S+) (.*)$",
+    for partition, counts in re.findall(rf"^sbx-linux: bench {phase} stats "
+                                        r"(commodity|securebox) (.*)$",
                                         text, re.MULTILINE):
         result[partition] = {reason: int(count)
                              for reason, count in re.findall(r"(\w+)=(\d+)", counts)}
