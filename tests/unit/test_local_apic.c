@@ -1,7 +1,8 @@
 /* The INIT and STARTUP commands the hypervisor sends to start an application
  * processor: their ICR encodings against the Intel SDM and AMD APM bit layout, and
- * the MultiProcessor Specification's sequence and delays, on a simulated xAPIC
- * (mmio.h) and clock (monotonic_time.h). */
+ * the MultiProcessor Specification's sequence and delays; and the fixed IPI that
+ * wakes a waiting AP, which must leave the commodity OS's ICR high as it was; on a
+ * simulated xAPIC (mmio.h) and clock (monotonic_time.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,8 +33,13 @@ uint64_t time_microseconds(void)
 	return clock_now;
 }
 
+/* What the commodity OS last wrote into ICR high, before the hypervisor's own IPI. */
+#define GUEST_ICR_HIGH 0x05000000u
+
 uint32_t mmio_read32(uintptr_t address)
 {
+	if (address == APIC_BASE + LOCAL_APIC_ICR_HIGH)
+		return GUEST_ICR_HIGH;
 	assert_int_equal(address, APIC_BASE + LOCAL_APIC_ICR_LOW);
 	return never_delivers ? ICR_DELIVERY_PENDING : 0;
 }
@@ -140,6 +146,26 @@ static void invalid_destinations_and_pages_are_refused_before_sending(void **sta
 	assert_null(local_apic_start_cpu(APIC_BASE, 0xfe, 0x9f000));
 }
 
+static void wake_up_ipi_puts_the_guests_destination_back(void **state)
+{
+	(void)state;
+	assert_int_equal(local_apic_send_fixed(APIC_BASE, 2, 0xf0), 0);
+	assert_int_equal(write_count, 3);
+	assert_write(0, LOCAL_APIC_ICR_HIGH, 0x02000000);
+	assert_write(1, LOCAL_APIC_ICR_LOW, 0x000000f0);   /* fixed, physical, no shorthand */
+	/* A guest that wrote ICR high and has yet to write ICR low must find it intact. */
+	assert_write(2, LOCAL_APIC_ICR_HIGH, GUEST_ICR_HIGH);
+}
+
+static void wake_up_ipi_never_delivered_is_an_error(void **state)
+{
+	(void)state;
+	never_delivers = 1;
+	assert_int_equal(local_apic_send_fixed(APIC_BASE, 2, 0xf0), -1);
+	assert_int_equal(write_count, 1);
+	assert_write(0, LOCAL_APIC_ICR_HIGH, GUEST_ICR_HIGH);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -147,6 +173,8 @@ int main(void)
 		cmocka_unit_test_setup(startup_vector_is_the_page_number, reset),
 		cmocka_unit_test_setup(start_sends_init_then_two_startups_with_the_delays, reset),
 		cmocka_unit_test_setup(an_apic_that_never_delivers_is_an_error_not_a_hang, reset),
+		cmocka_unit_test_setup(wake_up_ipi_puts_the_guests_destination_back, reset),
+		cmocka_unit_test_setup(wake_up_ipi_never_delivered_is_an_error, reset),
 		cmocka_unit_test_setup(invalid_destinations_and_pages_are_refused_before_sending,
 				       reset),
 	};
