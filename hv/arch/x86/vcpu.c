@@ -23,6 +23,7 @@
 #define APIC_BASE_BSP    (1ull << 8)
 #define APIC_BASE_ENABLE (1ull << 11)
 
+#define CPUID_FEATURES_ECX_X2APIC     (1u << 21)
 #define CPUID_FEATURES_ECX_HYPERVISOR (1u << 31)
 #define CPUID_EXTENDED_ECX_SVM        (1u << 2)
 #define CPUID_HYPERVISOR_BASE         0x40000000u
@@ -129,8 +130,10 @@ static enum sbx_exit_reason exit_reason(uint64_t exit_code)
 	return SBX_EXIT_OTHER;
 }
 
-/* CPUID passes through, except that SVM is hidden (partitions may not nest) and the
- * hypervisor announces itself the standard way. */
+/* CPUID passes through, except that SVM is hidden (partitions may not nest), so is
+ * x2APIC (its ICR is an MSR the hypervisor does not emulate, and APIC_BASE writes
+ * that enable it are refused), and the hypervisor announces itself the standard
+ * way. */
 static void emulate_cpuid(struct vcpu *vcpu)
 {
 	struct vmcb_state *state = &vcpu->vmcb->state;
@@ -150,7 +153,7 @@ static void emulate_cpuid(struct vcpu *vcpu)
 	} else {
 		cpuid(leaf, subleaf, &eax, &ebx, &ecx, &edx);
 		if (leaf == 1)
-			ecx |= CPUID_FEATURES_ECX_HYPERVISOR;
+			ecx = (ecx | CPUID_FEATURES_ECX_HYPERVISOR) & ~CPUID_FEATURES_ECX_X2APIC;
 		if (leaf == 0x80000001u)
 			ecx &= ~CPUID_EXTENDED_ECX_SVM;
 	}
