@@ -62,4 +62,8 @@ void launch_close(const void *identity_key, uint64_t key_size)
 	report_pcrs();
 	dump_event_log();
 	tpm_close(launch.tpm);
+	/* From here the TPM is the commodity OS's, at locality 0: no hypervisor code,
+	 * on any CPU, can reach it at locality 2 again. All locality-2 work was the
+	 * boot CPU's, before any other CPU ran a guest. */
+	launch.tpm = NULL;
 }

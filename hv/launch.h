@@ -11,7 +11,7 @@
 #include "tpm/tpm.h"
 
 struct launch_state {
-	struct tpm *tpm;            /* NULL when there is no TPM (tpm=optional) */
+	struct tpm *tpm;            /* NULL without a TPM (tpm=optional), and once closed */
 	struct event_log *log;
 	bool closed;
 	uint8_t pcrs[3][32];        /* PCR 17, 18, 19 (SHA-256) once closed; zero unmeasured */
