@@ -42,6 +42,14 @@ bool write_securebox_memory(void);
 bool init_startup_refused(void);
 bool self_ipi_arrives(void);
 
+/* scenarios_smp.c: the "smp" list, for a machine of three CPUs whose first two
+ * are ours */
+bool startup_inside_partition(void);
+bool startup_running_refused(void);
+bool startup_unowned_refused(void);
+bool startup_shorthand_refused(void);
+bool startup_self_refused(void);
+
 /* scenarios_cpu.c */
 bool vmrun(void);
 bool clear_efer_svme(void);
