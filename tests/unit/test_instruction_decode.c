@@ -1,5 +1,6 @@
 /* The 32-bit store decoder against the bytes GNU as produces for each form
- * (register, immediate, every ModRM/SIB/displacement shape, REX.B/X/R), and the
+ * (register, immediate, EAX to a 64-bit offset, every ModRM/SIB/displacement shape,
+ * REX.B/X/R), and the
  * refusals: other instructions, register destinations, 64-bit or prefixed stores,
  * and every truncation. */
 #include <setjmp.h>
@@ -40,6 +41,11 @@ static const struct register_case register_cases[] = {
 	{ "mov %eax,0x7f(%rbp)", { 0x89, 0x45, 0x7f }, 3, REGISTER_RAX },
 	{ "mov %eax,0x12345678 (SIB, no base)",
 	  { 0x89, 0x04, 0x25, 0x78, 0x56, 0x34, 0x12 }, 7, REGISTER_RAX },
+	/* What gcc emits for a store of EAX to a constant address. */
+	{ "movabs %eax,0xfee00310", { 0xa3, 0x10, 0x03, 0xe0, 0xfe, 0, 0, 0, 0 }, 9,
+	  REGISTER_RAX },
+	{ "rex movabs %eax,0xfee00300", { 0x40, 0xa3, 0x00, 0x03, 0xe0, 0xfe, 0, 0, 0, 0 }, 10,
+	  REGISTER_RAX },
 	/* Bytes past the instruction are not part of it. */
 	{ "mov %eax,(%rdx); nop", { 0x89, 0x02, 0x90, 0x90 }, 2, REGISTER_RAX },
 };
@@ -95,7 +101,8 @@ static void assert_refused(const uint8_t *bytes, size_t length, const char *expe
 
 static void refuse_what_is_not_a_32_bit_memory_store(void **state)
 {
-	static const uint8_t movabs[] = { 0xa3, 0x00, 0x03, 0xe0, 0xfe, 0, 0, 0, 0 };
+	static const uint8_t movabs_rax[] = { 0x48, 0xa3, 0x00, 0x03, 0xe0, 0xfe, 0, 0, 0, 0 };
+	static const uint8_t movabs_32[] = { 0x67, 0xa3, 0x00, 0x03, 0xe0, 0xfe };
 	static const uint8_t to_register[] = { 0x89, 0xc2 };             /* mov %eax,%edx */
 	static const uint8_t rex_w[] = { 0x48, 0x89, 0x02 };             /* mov %rax,(%rdx) */
 	static const uint8_t operand_size[] = { 0x66, 0x89, 0x02 };      /* mov %ax,(%rdx) */
@@ -104,14 +111,15 @@ static void refuse_what_is_not_a_32_bit_memory_store(void **state)
 	static const uint8_t c7_other[] = { 0xc7, 0x08, 0, 0, 0, 0 };    /* reg field 1 */
 
 	(void)state;
-	assert_refused(movabs, sizeof(movabs), "not a MOV store (89 or C7)");
+	assert_refused(movabs_rax, sizeof(movabs_rax), "64-bit store (REX.W)");
+	assert_refused(movabs_32, sizeof(movabs_32), "not a MOV store (89, C7 or A3)");
 	assert_refused(to_register, sizeof(to_register), "store to a register, not memory");
 	assert_refused(rex_w, sizeof(rex_w), "64-bit store (REX.W)");
-	assert_refused(operand_size, sizeof(operand_size), "not a MOV store (89 or C7)");
-	assert_refused(segment, sizeof(segment), "not a MOV store (89 or C7)");
-	assert_refused(load, sizeof(load), "not a MOV store (89 or C7)");
+	assert_refused(operand_size, sizeof(operand_size), "not a MOV store (89, C7 or A3)");
+	assert_refused(segment, sizeof(segment), "not a MOV store (89, C7 or A3)");
+	assert_refused(load, sizeof(load), "not a MOV store (89, C7 or A3)");
 	assert_refused(c7_other, sizeof(c7_other), "C7 with a ModRM reg field other than 0");
-	assert_refused(movabs, 0, "no instruction bytes");
+	assert_refused(movabs_rax, 0, "no instruction bytes");
 }
 
 /* Every prefix of every accepted instruction is refused, never read past. */

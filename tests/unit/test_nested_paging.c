@@ -738,6 +738,27 @@ static void test_overlaps(void **state)
 	assert_int_equal(npt_map(&npt, &securebox_mappings[2], 1), NPT_OVERLAP);
 }
 
+/* Once a vCPU may hold translations from the tables, nothing changes them: not even
+ * a mapping that would otherwise be fine, and what was mapped stays as it was. */
+static void test_frozen_tables_refuse_changes(void **state)
+{
+	static const struct npt_mapping more = { 64 * MiB, 64 * MiB, 2 * MiB, NPT_READ };
+	struct npt npt;
+	uint64_t pages;
+
+	(void)state;
+	new_npt(&npt, true, POOL_PAGES);
+	assert_int_equal(npt_map(&npt, securebox_mappings, 3), NPT_OK);
+	pages = npt.table_pages;
+	npt_freeze(&npt);
+	assert_int_equal(npt_map(&npt, &more, 1), NPT_FROZEN);
+	assert_int_equal(npt.table_pages, pages);
+	assert_unmapped(&npt, more.guest_start);
+	assert_translates(&npt, securebox_mappings[1].guest_start,
+			  securebox_mappings[1].host_start, securebox_mappings[1].permissions,
+			  2 * MiB);
+}
+
 /* --- running out of table pages ----------------------------------------------------- */
 
 static void test_out_of_memory(void **state)
@@ -893,6 +914,7 @@ static void test_status_strings(void **state)
 	assert_string_not_equal(npt_status_string(NPT_OUT_OF_MEMORY),
 				npt_status_string(NPT_BAD_MAPPING));
 	assert_string_not_equal(npt_status_string(NPT_BAD_MAPPING), npt_status_string(NPT_OVERLAP));
+	assert_string_not_equal(npt_status_string(NPT_FROZEN), npt_status_string(NPT_OVERLAP));
 	assert_string_equal(npt_status_string((enum npt_status)99), "unknown status");
 }
 
@@ -900,6 +922,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_commodity_shape),
+		cmocka_unit_test(test_frozen_tables_refuse_changes),
 		cmocka_unit_test(test_commodity_translate),
 		cmocka_unit_test(test_commodity_without_1g_pages),
 		cmocka_unit_test(test_securebox_shape),

@@ -2,6 +2,9 @@
 
 #define OPCODE_MOV_STORE           0x89
 #define OPCODE_MOV_STORE_IMMEDIATE 0xc7
+#define OPCODE_MOV_STORE_EAX_OFFSET 0xa3
+/* Without an address-size prefix (refused) the offset is 64 bits in 64-bit mode. */
+#define OFFSET_LENGTH 8
 #define REX_FIRST  0x40
 #define REX_LAST   0x4f
 #define REX_W      0x08
@@ -75,14 +78,30 @@ int instruction_decode_store32(const uint8_t *bytes, size_t available,
 		*error = "64-bit store (REX.W)";
 		return -1;
 	}
-	if (!have(available, at, 2)) {
-		*error = "instruction truncated before its ModRM byte";
+	if (!have(available, at, 1)) {
+		*error = "instruction truncated before its opcode";
 		return -1;
 	}
 	uint8_t opcode = bytes[at++];
 
+	/* What a compiler emits for a store of EAX to a constant address. */
+	if (opcode == OPCODE_MOV_STORE_EAX_OFFSET) {
+		if (!have(available, at, OFFSET_LENGTH)) {
+			*error = "instruction truncated in its offset";
+			return -1;
+		}
+		store->source = STORE_FROM_REGISTER;
+		store->source_register = 0;
+		store->immediate = 0;
+		store->length = (uint8_t)(at + OFFSET_LENGTH);
+		return 0;
+	}
 	if (opcode != OPCODE_MOV_STORE && opcode != OPCODE_MOV_STORE_IMMEDIATE) {
-		*error = "not a MOV store (89 or C7)";
+		*error = "not a MOV store (89, C7 or A3)";
+		return -1;
+	}
+	if (!have(available, at, 1)) {
+		*error = "instruction truncated before its ModRM byte";
 		return -1;
 	}
 	uint8_t modrm = bytes[at];

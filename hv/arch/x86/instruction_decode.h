@@ -13,7 +13,7 @@
 #define INSTRUCTION_MAX_LENGTH 15
 
 enum store_source {
-	STORE_FROM_REGISTER,    /* 89 /r: MOV r/m32, r32 */
+	STORE_FROM_REGISTER,    /* 89 /r: MOV r/m32, r32; A3: MOV moffs64, EAX */
 	STORE_FROM_IMMEDIATE,   /* C7 /0: MOV r/m32, imm32 */
 };
 

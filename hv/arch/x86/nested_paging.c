@@ -77,6 +77,8 @@ const char *npt_status_string(enum npt_status status)
 		return "bad mapping";
 	case NPT_OVERLAP:
 		return "guest range already mapped";
+	case NPT_FROZEN:
+		return "the tables are in use by a vCPU and cannot change";
 	}
 	return "unknown status";
 }
@@ -95,6 +97,7 @@ enum npt_status npt_init(struct npt *npt, const struct npt_page_source *pages, b
 	npt->pages = pages;
 	npt->allow_1g_pages = allow_1g_pages;
 	npt->table_pages = 0;
+	npt->frozen = false;
 	npt->root = allocate_table(npt);
 	return npt->root ? NPT_OK : NPT_OUT_OF_MEMORY;
 }
@@ -194,11 +197,18 @@ static enum npt_status map_one(struct npt *npt, const struct npt_mapping *mappin
 	return NPT_OK;
 }
 
+void npt_freeze(struct npt *npt)
+{
+	__atomic_store_n(&npt->frozen, true, __ATOMIC_RELEASE);
+}
+
 enum npt_status npt_map(struct npt *npt, const struct npt_mapping *mappings, size_t count)
 {
 	enum npt_status status;
 	size_t i;
 
+	if (__atomic_load_n(&npt->frozen, __ATOMIC_ACQUIRE))
+		return NPT_FROZEN;
 	for (i = 0; i < count; i++)
 		if (!mapping_is_valid(&mappings[i]))
 			return NPT_BAD_MAPPING;

@@ -42,6 +42,10 @@ struct npt {
 	bool allow_1g_pages;    /* CPUID 0x80000001 EDX bit 26 (Page1GB) */
 	const struct npt_page_source *pages;
 	uint64_t table_pages;   /* count of table pages allocated (stats, tests) */
+	/* Set (npt_freeze) before any vCPU first runs on these tables. From then on
+	 * any CPU may hold translations from them, and the hypervisor has no TLB
+	 * shootdown, so they must never change again: npt_map refuses. */
+	bool frozen;
 };
 
 enum npt_status {
@@ -52,12 +56,16 @@ enum npt_status {
 	 * NPT_HOST_ADDRESS_LIMIT. */
 	NPT_BAD_MAPPING,
 	NPT_OVERLAP,            /* guest range already mapped */
+	NPT_FROZEN,             /* a vCPU has run on these tables: they cannot change */
 };
 
 const char *npt_status_string(enum npt_status status);
 
 /* Allocates the root table. */
 enum npt_status npt_init(struct npt *npt, const struct npt_page_source *pages, bool allow_1g_pages);
+
+/* No change after this: see `frozen`. */
+void npt_freeze(struct npt *npt);
 
 /* Maps each range with the largest pages whose guest and host alignment and the
  * remaining size allow (1 GiB if allowed, 2 MiB, else 4 KiB). Mappings may come in

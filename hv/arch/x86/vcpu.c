@@ -351,11 +351,13 @@ enum run_outcome vcpu_run_once(struct vcpu *vcpu, struct cpu *cpu)
 			partition_stop(partition, "invalid VMCB");
 			return RUN_STOPPED;
 		}
+		npt_freeze(&partition->npt);
 		vcpu->launched = true;
 	}
 	/* The first run anywhere, and every move to another CPU, starts from a clean
 	 * TLB for this ASID: the nested page tables never change once a partition
-	 * runs, but the guest's own translations on the CPU it left may be stale. */
+	 * runs (npt_freeze), but the guest's own translations on the CPU it left may
+	 * be stale. */
 	vmcb->control.tlb_control = vcpu->last_cpu == cpu ? VMCB_TLB_CONTROL_DO_NOTHING :
 							    VMCB_TLB_CONTROL_FLUSH_ALL;
 	if (cpu->nmi_owed && vcpu == cpu->vcpu &&
