@@ -15,6 +15,9 @@
  */
 #define pr_fmt(fmt) "sbx-attack: " fmt
 
+#include <linux/atomic.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
@@ -25,9 +28,11 @@
 #include <linux/prandom.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/tpm.h>
 #include <linux/vmalloc.h>
+#include <asm/apic.h>
 #include <asm/asm.h>
 #include <asm/msr.h>
 
@@ -595,6 +600,132 @@ static void attack_svm_instructions(void)
 	}
 }
 
+/* --- INIT and STARTUP IPIs --------------------------------------------------------
+ * A CPU that takes INIT then STARTUP runs real-mode code at the vector's page, outside
+ * SVM and nested paging unless the hypervisor starts it inside the partition; an INIT
+ * alone resets a running CPU. Our own trampoline, on a page below the hypervisor's
+ * (hidden) startup page, counts every CPU that runs it. */
+#define TRAMPOLINE_MARKER	0x800
+#define TRAMPOLINE_LOW		0x8000
+#define TRAMPOLINE_HIGH		0x10000
+#define APIC_IDS_ATTACKED	8
+
+static const u8 trampoline[] = {
+	0xf0, 0x2e, 0x66, 0xff, 0x06,			/* lock incl %cs:MARKER */
+	TRAMPOLINE_MARKER & 0xff, TRAMPOLINE_MARKER >> 8,
+	0xfa,						/* cli */
+	0xf4,						/* 1: hlt */
+	0xeb, 0xfd,					/* jmp 1b */
+};
+
+/* A page Linux calls System RAM and the hypervisor leaves visible: a trampoline on
+ * a hidden page could not be written, and its marker would prove nothing. */
+static u64 trampoline_page(void)
+{
+	u64 page;
+	unsigned int i;
+
+	for (page = TRAMPOLINE_LOW; page < TRAMPOLINE_HIGH; page += PAGE_SIZE) {
+		bool hidden_page = false;
+
+		if (region_intersects(page, PAGE_SIZE, IORESOURCE_SYSTEM_RAM,
+				      IORES_DESC_NONE) != REGION_INTERSECTS)
+			continue;
+		for (i = 0; i < range_count; i++)
+			hidden_page |= page < ranges[i].end && ranges[i].start < page + PAGE_SIZE;
+		if (!hidden_page)
+			return page;
+	}
+	return 0;
+}
+
+static bool write_trampoline(u8 *map)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(trampoline); i++)
+		if (probe_write8(map + i, trampoline[i]) != NO_FAULT)
+			return false;
+	return probe_write64(map + TRAMPOLINE_MARKER, 0) == NO_FAULT &&
+	       !memcmp(map, trampoline, sizeof(trampoline));
+}
+
+static void send_ipi(u32 icr_low, u32 apic_id, unsigned int *sent)
+{
+	apic->icr_write(icr_low, apic_id);
+	apic->safe_wait_icr_idle();
+	(*sent)++;
+}
+
+/* Linux's own sequence for starting a CPU (wakeup_secondary_cpu_via_init), with
+ * its delays, so that a CPU the IPIs did reach would have run the trampoline. */
+static void send_init_startup(u32 apic_id, u8 vector, unsigned int *sent)
+{
+	send_ipi(APIC_INT_LEVELTRIG | APIC_INT_ASSERT | APIC_DM_INIT, apic_id, sent);
+	send_ipi(APIC_INT_LEVELTRIG | APIC_DM_INIT, apic_id, sent);
+	mdelay(10);
+	send_ipi(APIC_DM_STARTUP | vector, apic_id, sent);
+	udelay(200);
+	send_ipi(APIC_DM_STARTUP | vector, apic_id, sent);
+}
+
+static void count_answer(void *answered)
+{
+	atomic_inc(answered);
+}
+
+static void attack_startup_ipis(void)
+{
+	unsigned int online = num_online_cpus(), online_after, sent = 0, cpu;
+	atomic_t answered = ATOMIC_INIT(0);
+	u64 page = trampoline_page();
+	u8 vector = page >> PAGE_SHIFT;
+	u32 marker = 0, self, id;
+	void *map;
+	bool read;
+
+	if (!page) {
+		verdict(false, "startup-ipis", "no visible System RAM page in 0x%x-0x%x for "
+			"the trampoline", TRAMPOLINE_LOW, TRAMPOLINE_HIGH - 1);
+		return;
+	}
+	map = memremap(page, PAGE_SIZE, MEMREMAP_WB);
+	if (!map || !write_trampoline(map)) {
+		verdict(false, "startup-ipis", "could not write the trampoline at 0x%llx",
+			page);
+		if (map)
+			memunmap(map);
+		return;
+	}
+
+	/* Our own APIC ID must stay ours while the IPIs go out. */
+	preempt_disable();
+	self = read_apic_id();
+	/* A real INIT to ourselves would reset this CPU under Linux. */
+	send_ipi(APIC_INT_LEVELTRIG | APIC_INT_ASSERT | APIC_DM_INIT, self, &sent);
+	send_ipi(APIC_DEST_ALLBUT | APIC_INT_LEVELTRIG | APIC_INT_ASSERT | APIC_DM_INIT, 0,
+		 &sent);
+	send_ipi(APIC_DEST_ALLBUT | APIC_DM_STARTUP | vector, 0, &sent);
+	for (id = 0; id < APIC_IDS_ATTACKED; id++)
+		if (id != self)
+			send_init_startup(id, vector, &sent);
+	preempt_enable();
+
+	msleep(1000);
+	read = probe_read32(map + TRAMPOLINE_MARKER, &marker) == NO_FAULT;
+	memunmap(map);
+	online_after = num_online_cpus();
+	for_each_online_cpu(cpu)
+		smp_call_function_single(cpu, count_answer, &answered, 1);
+	verdict(read && !marker && online_after == online &&
+		atomic_read(&answered) == online_after, "startup-ipis",
+		"from apic id %u (%s apic), trampoline at 0x%llx: %u INIT/STARTUP IPIs to apic "
+		"ids 0-%u, all but self and self; after 1 s the trampoline %s %u times, %u of "
+		"%u CPUs online, %d answered a call", self, apic->name, page, sent,
+		APIC_IDS_ATTACKED - 1, read ? "ran" : "(unreadable) ran", marker,
+		online_after, online, atomic_read(&answered));
+}
+
 /* --- hypercalls --------------------------------------------------------------------- */
 struct hypercall_outcome {
 	long status;
@@ -929,6 +1060,7 @@ static int __init sbx_attack_init(void)
 	attack_efer();
 	attack_protected_msrs();
 	attack_svm_instructions();
+	attack_startup_ipis();
 	attack_hypercalls();
 	if (scan_ram)
 		attack_scan_ram();

@@ -3,8 +3,9 @@ kernel boots under the hypervisor with an initramfs whose /init loads
 tests/linux_attacks/sbx_attack.ko on the memory the hypervisor hid, and the module
 attacks it from ring 0: hidden and securebox memory through memremap and ioremap,
 TPM localities 1-4 and PCR 17, EFER.SVME and the other protected MSRs, the SVM
-instructions, and 10,000 random hypercalls. Every attack must be contained, the
-hypervisor and the securebox must stay up, and Linux must carry on."""
+instructions, INIT and STARTUP IPIs to every APIC ID, and 10,000 random hypercalls.
+Every attack must be contained, the hypervisor and the securebox must stay up, and
+Linux must carry on: on one CPU, and under QEMU -smp 4 with Linux given two of them."""
 import re
 import subprocess
 import tempfile
@@ -20,10 +21,12 @@ TIMEOUT = 600
 CMDLINE = "console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 panic=-1"
 
 
-def boot(policy_changes=(), until=r"reboot: Power down", log="sbx-linux-attack.log"):
+def boot(policy_changes=(), extra_policy="", qemu_arguments=(), extra_cmdline="",
+         until=r"reboot: Power down", log="sbx-linux-attack.log"):
     """Boots the attack initramfs under policy/default.pol with `policy_changes`
-    ((old line, new line) pairs) applied, and returns the console once `until`
-    appears."""
+    ((old line, new line) pairs) applied and `extra_policy` appended, in QEMU with
+    `qemu_arguments` added and `extra_cmdline` on Linux's command line, and returns
+    the console once `until` appears."""
     # attacks.mk stands alone (BUILD defaults to build/), so this works whether or
     # not the top-level Makefile includes it.
     subprocess.run(["make", "--no-print-directory", "-f", "tests/linux_attacks/attacks.mk",
@@ -34,11 +37,11 @@ def boot(policy_changes=(), until=r"reboot: Power down", log="sbx-linux-attack.l
         for old, new in policy_changes:
             assert old in policy, f"default.pol has no {old!r}"
             policy = policy.replace(old, new)
-        (Path(tmp) / "policy").write_text(policy)
+        (Path(tmp) / "policy").write_text(policy + extra_policy)
         iso = Path(tmp) / "sbx-linux-attack.iso"
         make_iso(iso, policy=Path(tmp) / "policy", kernel=BUILD / "linux/vmlinuz",
-                 initrd=BUILD / "sbx-attack.cpio", cmdline=CMDLINE)
-        with Machine(iso) as machine:
+                 initrd=BUILD / "sbx-attack.cpio", cmdline=CMDLINE + extra_cmdline)
+        with Machine(iso, extra_arguments=qemu_arguments) as machine:
             try:
                 return machine.wait_for(until, TIMEOUT)
             finally:
@@ -47,8 +50,22 @@ def boot(policy_changes=(), until=r"reboot: Power down", log="sbx-linux-attack.l
 
 
 @pytest.fixture(scope="module")
-def run():
+def one_cpu_run():
     return boot()
+
+
+@pytest.fixture(scope="module")
+def smp_run():
+    """Four CPUs, two of them Linux's: it tries to start the other two as well, and
+    each attack runs with a second vCPU of the partition up beside it."""
+    return boot(extra_policy="cpus 2\n", qemu_arguments=["-smp", "4"],
+                log="sbx-linux-attack-smp.log")
+
+
+@pytest.fixture(params=["one-cpu", "smp"])
+def run(request):
+    """Every check below runs on both boots."""
+    return request.getfixturevalue(request.param.replace("-", "_") + "_run")
 
 
 def hidden_ranges(text):
@@ -92,7 +109,7 @@ def test_every_attack_is_contained(run):
     attacks = [attack for attack, _, _ in lines]
     # Each kind the issue names, so that a module that silently skipped one fails.
     for expected in ["tpm-locality-2", "tpm-pcr17-locality-0", "clear-efer-svme", "vmrun",
-                     "hypercalls", "scan-ram", "securebox-answers"]:
+                     "startup-ipis", "hypercalls", "scan-ram", "securebox-answers"]:
         assert expected in attacks, f"no {expected} attack"
     # Every range: read through memremap and ioremap, written through ioremap.
     for kind, start, end in attacked_ranges(run):
@@ -136,6 +153,77 @@ def test_linux_survived(run):
     assert re.search(r"^sbx-linux: survived the attacks, uptime [0-9.]+ s, \d+ applets$",
                      after, re.M)
     assert re.search(r"^sbx-linux: test done$", after, re.M)
+
+
+REFUSED = (r"^sbx: commodity: refused INIT/STARTUP IPI, ICR 0x([0-9a-f]+) to apic id (\d+): "
+           r"(.*) \(\d+ refused\)$")
+
+
+def refusals(text):
+    """The hypervisor's refusals: [(ICR low, APIC ID, reason)]."""
+    return [(int(icr, 16), int(apic_id), reason)
+            for icr, apic_id, reason in re.findall(REFUSED, text, re.M)]
+
+
+def test_the_startup_ipis_were_refused_by_the_hypervisor(run):
+    """The module's verdict says no CPU ran its trampoline, reset or went away; the
+    hypervisor's side must show that it refused the IPIs, not that they got lost."""
+    match = re.search(r"sbx-attack: startup-ipis: from apic id (\d+) \([^)]+ apic\), "
+                      r"trampoline at 0x([0-9a-f]+): (\d+) INIT/STARTUP IPIs .*: contained$",
+                      run, re.M)
+    assert match, "no contained startup-ipis verdict"
+    self_id, page, sent = int(match.group(1)), int(match.group(2), 16), int(match.group(3))
+    # INIT to self, INIT and STARTUP to all but self, four to each other APIC ID.
+    assert sent == 3 + 4 * 7
+    assert 0x8000 <= page < 0x10000 and page % 0x1000 == 0
+    attack = refusals(run[run.index("sbx-attack: start:"):])
+    # The first ones, in the order the module sends them (the hypervisor logs every
+    # refusal only up to its 16th).
+    assert attack[:3] == [
+        (0xc500, self_id, "an INIT or STARTUP IPI to the sender itself"),
+        (0xcc500, 0, "a destination shorthand (self or all) in an INIT or STARTUP IPI"),
+        (0xc0600 | page >> 12, 0,
+         "a destination shorthand (self or all) in an INIT or STARTUP IPI")], attack[:3]
+    assert "started at" not in run[run.index("sbx-attack: start:"):]
+
+
+def test_smp_linux_started_its_own_cpus_only(smp_run):
+    assert re.search(r"smp: Brought up 1 node, 2 CPUs$", smp_run, re.M)
+    started = re.findall(r"^sbx: commodity: vcpu (\d+) \(apic id (\d+)\) started at "
+                         r"0x[0-9a-f]+ in real mode$", smp_run, re.M)
+    assert started == [("1", "1")], started
+    # Linux's own attempts, before the module: CPUs 2 and 3 are the machine's, not
+    # the partition's, and nothing it sent was refused for another reason.
+    boot_refusals = refusals(smp_run[:smp_run.index("sbx-attack: start:")])
+    assert {apic_id for _, apic_id, _ in boot_refusals} == {2, 3}, boot_refusals
+    assert {reason for _, _, reason in boot_refusals} == \
+        {"the target CPU is not the commodity partition's"}, boot_refusals
+
+
+def test_smp_the_other_vcpu_was_not_reset(smp_run):
+    """The module's INIT to Linux's other CPU (a running vCPU) is refused."""
+    self_id = int(re.search(r"sbx-attack: startup-ipis: from apic id (\d+)", smp_run).group(1))
+    other = 1 - self_id
+    attack = refusals(smp_run[smp_run.index("sbx-attack: start:"):])
+    assert (0xc500, other, "an INIT to a running vCPU (only a real INIT could reset it)") \
+        in attack, attack
+
+
+def test_a_vcpu_the_partition_may_start_runs_the_trampoline():
+    """The startup-ipis attack must see a CPU run its trampoline when one may: Linux
+    leaves its second vCPU waiting (maxcpus=1), so the module's INIT and STARTUP
+    start it, inside the partition, at the module's page."""
+    text = boot(extra_policy="cpus 2\n", qemu_arguments=["-smp", "2"],
+                extra_cmdline=" maxcpus=1", log="sbx-linux-attack-waiting-vcpu.log")
+    lines = verdicts(text)
+    failed = [(attack, detail) for attack, detail, ok in lines if not ok]
+    assert [attack for attack, _ in failed] == ["startup-ipis"], failed
+    page = int(re.search(r"trampoline at 0x([0-9a-f]+)", failed[0][1]).group(1), 16)
+    assert "the trampoline ran 1 times, 1 of 1 CPUs online, 1 answered" in failed[0][1]
+    started = re.findall(r"^sbx: commodity: vcpu (\d+) \(apic id (\d+)\) started at "
+                         r"0x([0-9a-f]+) in real mode$", text, re.M)
+    assert started == [("1", "1", f"{page:x}")], started
+    assert re.search(r"^sbx-linux: survived the attacks", text, re.M)
 
 
 def test_a_weakened_policy_is_caught():
