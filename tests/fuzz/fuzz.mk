@@ -10,7 +10,8 @@ FUZZERS     := $(BUILD)/fuzz/fuzz_multiboot2 $(BUILD)/fuzz/fuzz_policy \
 	$(BUILD)/fuzz/fuzz_evidence $(BUILD)/fuzz/fuzz_reference \
 	$(BUILD)/fuzz/fuzz_attestation $(BUILD)/fuzz/fuzz_attestation_fields \
 	$(BUILD)/fuzz/fuzz_ek_identity $(BUILD)/fuzz/fuzz_agent_request \
-	$(BUILD)/fuzz/fuzz_cpu_topology $(BUILD)/fuzz/fuzz_instruction_decode
+	$(BUILD)/fuzz/fuzz_cpu_topology $(BUILD)/fuzz/fuzz_instruction_decode \
+	$(BUILD)/fuzz/fuzz_vcpu_startup
 FUZZ_SECONDS ?= 300
 FUZZ_SMOKE_SECONDS := 15
 
@@ -125,6 +126,11 @@ $(BUILD)/fuzz/fuzz_cpu_topology: tests/fuzz/fuzz_cpu_topology.c hv/cpu_topology.
 # The decoder of the commodity OS's stores to its xAPIC page.
 $(BUILD)/fuzz/fuzz_instruction_decode: tests/fuzz/fuzz_instruction_decode.c \
 		hv/arch/x86/instruction_decode.c hv/arch/x86/instruction_decode.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -std=gnu11 -Wall -Wextra -Werror -o $@ $(filter %.c,$^)
+
+$(BUILD)/fuzz/fuzz_vcpu_startup: tests/fuzz/fuzz_vcpu_startup.c hv/vcpu_startup.c \
+		hv/vcpu_startup.h hv/partition.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -std=gnu11 -Wall -Wextra -Werror -o $@ $(filter %.c,$^)
 
