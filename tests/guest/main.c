@@ -57,6 +57,8 @@ static const struct scenario scenarios[] = {
 	{ "securebox-only-hypercall", securebox_only_hypercall },
 	{ "event-log-read", event_log_read },
 	{ "exit-stats", exit_stats },
+	{ "lvt-init-refused", lvt_init_refused },
+	{ "apic-base-locked", apic_base_locked },
 	/* Last: the self-IPI stays pending, masked by the TPR, for good. */
 	{ "init-startup-refused", init_startup_refused },
 	{ "self-ipi-arrives", self_ipi_arrives },

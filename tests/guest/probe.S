@@ -33,6 +33,14 @@ probe_write8:
 	disarm
 	jmp no_fault
 
+	/* A register store the hypervisor's xAPIC write decoder takes (89 /r). */
+	.global probe_write32
+probe_write32:
+	arm recovered
+	movl %esi, (%rdi)
+	disarm
+	jmp no_fault
+
 	.global probe_read64
 probe_read64:
 	arm recovered

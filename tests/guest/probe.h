@@ -10,6 +10,7 @@
 
 unsigned probe_read8(uint64_t address, uint8_t *value);
 unsigned probe_write8(uint64_t address, uint8_t value);
+unsigned probe_write32(uint64_t address, uint32_t value);
 unsigned probe_read64(uint64_t address, uint64_t *value);
 unsigned probe_rdmsr(uint32_t msr, uint64_t *value);
 unsigned probe_wrmsr(uint32_t msr, uint64_t value);

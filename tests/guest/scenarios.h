@@ -40,6 +40,8 @@ bool write_securebox_memory(void);
 
 /* scenarios_apic.c */
 bool init_startup_refused(void);
+bool lvt_init_refused(void);
+bool apic_base_locked(void);
 bool self_ipi_arrives(void);
 
 /* scenarios_smp.c: the "smp" list, for a machine of three CPUs whose first two

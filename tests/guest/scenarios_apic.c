@@ -1,16 +1,27 @@
 /* The commodity OS's local APIC: its nested page tables map the xAPIC page
  * read-only, and the hypervisor performs each write for it except INIT and STARTUP
- * IPIs. Under QEMU TCG those would reset a parked CPU and start it natively, outside
- * SVM, at code of our choosing; with -smp 1 there is no other CPU and the first
- * scenario checks only that the refusal does not break us. */
+ * IPIs and local vector table entries that would INIT this CPU; APIC_BASE cannot
+ * move the page or switch to x2APIC. Under QEMU TCG an INIT would reset a parked CPU
+ * and start it natively, outside SVM, at code of our choosing; with -smp 1 there is
+ * no other CPU and the first scenario checks only that the refusal does not break
+ * us. */
 #include <stdint.h>
 
 #include "cycle_counter.h"
+#include "exceptions.h"
+#include "probe.h"
 #include "report.h"
 #include "scenarios.h"
 
 #define APIC_BASE        0xfee00000ull
 #define APIC_TPR         0x080
+#define APIC_LVT_LINT0   0x350
+#define LVT_INIT         0x00000500u
+#define LVT_MASKED       0x00010000u
+#define MSR_APIC_BASE    0x1bu
+#define APIC_BASE_ADDRESS 0x000ffffffffff000ull
+#define APIC_BASE_X2APIC (1ull << 10)
+#define OTHER_BASE       0xfed00000ull
 #define APIC_IRR         0x200
 #define APIC_ICR_LOW     0x300
 #define APIC_ICR_HIGH    0x310
@@ -87,6 +98,45 @@ bool init_startup_refused(void)
 		if (*marker != 0)
 			return fail("CPU %u ran our trampoline at 0x%lx (marker 0x%x)",
 				    TARGET_APIC_ID, page, *marker);
+	return true;
+}
+
+/* LINT0 and LINT1 may deliver INIT on silicon, and the commodity OS drives LINT0
+ * through the 8259: such an entry would reset the CPU under the hypervisor. It is a
+ * violation, masked or not, and the entry keeps what it held. */
+bool lvt_init_refused(void)
+{
+	uint32_t before = *apic_register(APIC_LVT_LINT0);
+
+	if (!expect_fault(probe_write32(APIC_BASE + APIC_LVT_LINT0, LVT_MASKED | LVT_INIT),
+			  VECTOR_GP, "xAPIC LINT0 write of a masked INIT entry at",
+			  APIC_BASE + APIC_LVT_LINT0))
+		return false;
+	if (*apic_register(APIC_LVT_LINT0) != before)
+		return fail("LINT0 reads 0x%x after the refused write, 0x%x before",
+			    *apic_register(APIC_LVT_LINT0), before);
+	return true;
+}
+
+/* Moving the xAPIC page would take the ICR out of the read-only page, and x2APIC
+ * mode would take it out of memory: either would let INIT and STARTUP through. */
+bool apic_base_locked(void)
+{
+	uint64_t base, after;
+
+	if (probe_rdmsr(MSR_APIC_BASE, &base) != PROBE_NO_FAULT)
+		return fail("RDMSR of APIC_BASE faulted");
+	if (!expect_fault(probe_wrmsr(MSR_APIC_BASE, (base & ~APIC_BASE_ADDRESS) | OTHER_BASE),
+			  VECTOR_GP, "WRMSR of APIC_BASE moving the xAPIC to", OTHER_BASE) ||
+	    !expect_fault(probe_wrmsr(MSR_APIC_BASE, base | APIC_BASE_X2APIC), VECTOR_GP,
+			  "WRMSR of APIC_BASE enabling x2APIC, value", base | APIC_BASE_X2APIC))
+		return false;
+	/* The same value again is an ordinary write, performed. */
+	if (probe_wrmsr(MSR_APIC_BASE, base) != PROBE_NO_FAULT)
+		return fail("rewriting APIC_BASE with its own value 0x%lx faulted", base);
+	if (probe_rdmsr(MSR_APIC_BASE, &after) != PROBE_NO_FAULT || after != base)
+		return fail("APIC_BASE reads 0x%lx after the refused writes, 0x%lx before",
+			    after, base);
 	return true;
 }
 

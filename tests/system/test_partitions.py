@@ -20,6 +20,7 @@ SCENARIOS = [
     "hypercall-response-hypervisor",
     "cpl3-hypercall", "unknown-hypercall", "securebox-only-hypercall",
     "event-log-read", "exit-stats",
+    "lvt-init-refused", "apic-base-locked",
 ]
 
 
@@ -48,6 +49,8 @@ def test_attacks_are_reported_by_the_hypervisor(run):
     assert "sbx: commodity: violation: SVM instruction" in run
     assert "sbx: commodity: violation: clearing EFER.SVME" in run
     assert "sbx: commodity: violation: write to protected MSR 0xc0010117" in run
+    assert "sbx: commodity: violation: xAPIC LVT entry with INIT delivery, at 0xfee00350" in run
+    assert "sbx: commodity: violation: moving the xAPIC or x2APIC mode, APIC_BASE" in run
 
 
 def test_triple_fault_stops_only_the_commodity(run):

@@ -116,6 +116,9 @@ enum run_outcome apic_write_emulate(struct vcpu *vcpu, uint64_t guest_physical)
 		ap_vcpu_startup_ipi(vcpu, value,
 				    mmio_read32(LOCAL_APIC_DEFAULT_BASE + LOCAL_APIC_ICR_HIGH));
 		break;
+	case APIC_WRITE_LVT_INIT:
+		return vcpu_violation(vcpu, VECTOR_GP, "xAPIC LVT entry with INIT delivery, at",
+				      guest_physical);
 	case APIC_WRITE_NOT_A_REGISTER:
 		return vcpu_violation(vcpu, VECTOR_GP, "xAPIC write off a register, at",
 				      guest_physical);
