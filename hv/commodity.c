@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "active_policy.h"
+#include "arch/x86/ap_vcpu.h"
 #include "arch/x86/cpus.h"
 #include "arch/x86/local_apic.h"
 #include "arch/x86/msr.h"
@@ -60,8 +61,11 @@ static const char *setup_vmcbs(struct arena *arena)
 	uint64_t io_map = arena_allocate(arena, IO_PERMISSION_MAP_PAGES);
 	uint8_t *msrs = (uint8_t *)(uintptr_t)msr_map;
 	struct vmcb_controls controls = {
+		/* NMIs exit so that the hypervisor can kick a vCPU out of its guest
+		 * (INIT, a stopped partition); the commodity OS's own are re-injected. */
 		.intercept_misc1 = VMCB_INTERCEPT_CPUID | VMCB_INTERCEPT_MSR_PROT |
-				   VMCB_INTERCEPT_INVLPGA | VMCB_INTERCEPT_SHUTDOWN,
+				   VMCB_INTERCEPT_INVLPGA | VMCB_INTERCEPT_SHUTDOWN |
+				   VMCB_INTERCEPT_NMI,
 		.intercept_misc2 = VMCB_INTERCEPT_VMRUN | VMCB_INTERCEPT_VMMCALL |
 				   VMCB_INTERCEPT_VMLOAD | VMCB_INTERCEPT_VMSAVE |
 				   VMCB_INTERCEPT_STGI | VMCB_INTERCEPT_CLGI |
@@ -339,6 +343,5 @@ struct vcpu *commodity_boot_vcpu(void)
 
 void commodity_run(struct cpu *cpu)
 {
-	while (vcpu_run_once(cpu->vcpu, cpu) != RUN_STOPPED)
-		;
+	ap_vcpu_serve(cpu, true);
 }

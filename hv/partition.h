@@ -38,6 +38,8 @@ enum vcpu_startup_state {
 	VCPU_WAITING_FOR_STARTUP,
 	VCPU_STARTING,            /* vector set, its CPU told: it builds its VMCB and runs */
 	VCPU_RUNNING,
+	VCPU_RESETTING,           /* INIT while running: its CPU, kicked by an NMI, stops it
+				     and makes it wait for STARTUP again */
 };
 
 struct vcpu {
@@ -97,6 +99,7 @@ enum run_outcome {
 	RUN_CONTINUE,             /* exit handled, run the partition again */
 	RUN_STOPPED,              /* the partition is stopped for good */
 	RUN_SECUREBOX_WAITING,    /* the securebox announced readiness or replied */
+	RUN_RESET,                /* a commodity vCPU got INIT: it waits for STARTUP */
 };
 
 extern struct partition partitions[SBX_PARTITION_COUNT];

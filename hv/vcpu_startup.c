@@ -46,10 +46,12 @@ enum vcpu_startup_state startup_next_state(enum vcpu_startup_state current,
 	*refusal = NULL;
 	switch (ipi->kind) {
 	case STARTUP_IPI_INIT:
-		if (current == VCPU_STARTING || current == VCPU_RUNNING) {
-			*refusal = "an INIT to a running vCPU (only a real INIT could reset it)";
+		if (current == VCPU_STARTING) {
+			*refusal = "an INIT to a vCPU that is starting";
 			return current;
 		}
+		if (current == VCPU_RUNNING || current == VCPU_RESETTING)
+			return VCPU_RESETTING;
 		return VCPU_WAITING_FOR_STARTUP;
 	case STARTUP_IPI_INIT_DEASSERT:
 		return current;

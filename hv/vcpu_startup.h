@@ -4,11 +4,12 @@
  * for the commodity OS. It decodes each one the commodity OS writes into its ICR
  * (apic_write.c) and turns it into what it means for the partition: INIT and
  * STARTUP to a vCPU of the commodity partition that is waiting for them start that
- * vCPU, in real mode at the STARTUP vector, inside the partition (ap_vcpu.c).
- * Anything else aimed at another CPU is refused: a CPU the partition does not own,
- * a destination shorthand or logical destination (they could name such a CPU, or
- * the sender), the sender itself, a vCPU already running (it could only be reset
- * by a real INIT). Pure, for the unit tests. */
+ * vCPU, in real mode at the STARTUP vector, inside the partition (ap_vcpu.c); an
+ * INIT to a running vCPU stops it and makes it wait for STARTUP again, as a CPU
+ * would (Linux takes CPUs offline and back so). Anything else aimed at another CPU
+ * is refused: a CPU the partition does not own, a destination shorthand or logical
+ * destination (they could name such a CPU, or the sender), the sender itself, a vCPU
+ * in the middle of starting. Pure, for the unit tests. */
 #ifndef SBX_HV_VCPU_STARTUP_H
 #define SBX_HV_VCPU_STARTUP_H
 
@@ -43,7 +44,7 @@ const char *startup_ipi_decode(uint32_t icr_low, uint32_t icr_high, uint32_t sen
 
 /* The target vCPU's next state when `ipi` reaches it in `current`. Sets *refusal
  * (and leaves the state) when the IPI is refused; a STARTUP that finds no INIT
- * before it is ignored, as a CPU ignores it. */
+ * before it (or a vCPU still being reset) is ignored, as a CPU ignores it. */
 enum vcpu_startup_state startup_next_state(enum vcpu_startup_state current,
 					   const struct startup_ipi *ipi,
 					   const char **refusal);

@@ -3,8 +3,9 @@
  * machine (CPU count, APIC IDs, which CPUs the partition owns, the sender), then a
  * run of (ICR low, ICR high) pairs applied to the vCPUs' states. Checked on every
  * step: an accepted IPI names an owned CPU other than the sender, by the APIC ID in
- * ICR high, with no shorthand or logical destination; a vCPU that is starting or
- * running never goes back, and becomes starting only from a STARTUP after an INIT. */
+ * ICR high, with no shorthand or logical destination; a vCPU becomes starting only
+ * from a STARTUP after an INIT, a starting one never changes, and a running one only
+ * becomes resetting, by INIT. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,14 +75,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		enum vcpu_startup_state before = states[ipi.target];
 		enum vcpu_startup_state after = startup_next_state(before, &ipi, &refusal);
 
-		if ((before == VCPU_STARTING || before == VCPU_RUNNING) && after != before)
+		if (before == VCPU_STARTING && after != before)
+			abort();
+		if (before == VCPU_RUNNING && after != before &&
+		    (after != VCPU_RESETTING || ipi.kind != STARTUP_IPI_INIT))
+			abort();
+		if (before == VCPU_RESETTING && after != before)
 			abort();
 		if (after == VCPU_STARTING && before != VCPU_STARTING &&
 		    (before != VCPU_WAITING_FOR_STARTUP || ipi.kind != STARTUP_IPI_STARTUP))
 			abort();
 		if (refusal && after != before)
 			abort();
-		states[ipi.target] = after;
+		/* The hypervisor completes a reset before the sender goes on. */
+		states[ipi.target] = after == VCPU_RESETTING ? VCPU_WAITING_FOR_STARTUP : after;
 	}
 	return 0;
 }

@@ -69,7 +69,7 @@ static const struct scenario scenarios[] = {
  * second then finds running. */
 static const struct scenario smp_scenarios[] = {
 	{ "startup-inside-partition", startup_inside_partition },
-	{ "startup-running-refused", startup_running_refused },
+	{ "startup-running-restarts", startup_running_restarts },
 	{ "startup-unowned-refused", startup_unowned_refused },
 	{ "startup-shorthand-refused", startup_shorthand_refused },
 	/* Last: a hypervisor that let it through would reset us. */

@@ -47,7 +47,7 @@ bool self_ipi_arrives(void);
 /* scenarios_smp.c: the "smp" list, for a machine of three CPUs whose first two
  * are ours */
 bool startup_inside_partition(void);
-bool startup_running_refused(void);
+bool startup_running_restarts(void);
 bool startup_unowned_refused(void);
 bool startup_shorthand_refused(void);
 bool startup_self_refused(void);

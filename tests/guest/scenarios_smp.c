@@ -3,8 +3,9 @@
  * us under QEMU -smp 3 with the policy's "cpus 2": APIC ID 1 is a vCPU of ours
  * that waits for INIT and STARTUP, APIC ID 2 is not the partition's. The
  * hypervisor must start the first inside the partition, under its nested page
- * tables, and refuse every other INIT or STARTUP: under QEMU TCG a real one would
- * reset the target CPU and start it outside SVM. Each scenario uses a fresh
+ * tables, restart it there on a second INIT and STARTUP, and refuse every other
+ * INIT or STARTUP: under QEMU TCG a real one would reset the target CPU and start
+ * it outside SVM. Each scenario uses a fresh
  * trampoline page (smp_trampoline.S), so a marker always belongs to one attempt. */
 #include <stdint.h>
 
@@ -170,16 +171,20 @@ bool startup_inside_partition(void)
 	return true;
 }
 
-/* Only a real INIT could reset a running vCPU; the STARTUPs after the refused one
- * find it not waiting and are ignored. */
-bool startup_running_refused(void)
+/* INIT and STARTUP to our running vCPU restart it, as they would a CPU: inside the
+ * partition again, at the new trampoline (the hypervisor stops it first). */
+bool startup_running_restarts(void)
 {
 	uint64_t page = install_trampoline(1, 0);
 
 	if (!page)
 		return false;
 	send_startup_sequence(OWNED_APIC_ID, 0, page);
-	return never_runs(page, "APIC ID 1, already running,");
+	for (uint64_t end = deadline(START_TIMEOUT_US); ordered_rdtsc() < end;)
+		if (reached(page, smp_trampoline_ran))
+			return true;
+	return fail("APIC ID %u, running, never ran our new trampoline at 0x%lx after INIT "
+		    "and STARTUP", OWNED_APIC_ID, page);
 }
 
 bool startup_unowned_refused(void)

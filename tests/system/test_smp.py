@@ -164,3 +164,25 @@ def test_nmis_during_securebox_calls_do_not_stop_it(linux):
     assert "sbx: securebox: exception" not in linux.console()
     version, status = linux.status("sbxctl version")
     assert status == 0, version
+
+
+def test_linux_takes_a_cpu_offline_and_back(linux):
+    """CPU hotplug: Linux parks the CPU it takes offline in a HLT loop with
+    interrupts off, then brings it back with INIT and STARTUP. The hypervisor kicks
+    the vCPU out of its guest for the INIT and restarts it from the STARTUP, inside
+    the partition; it then runs securebox calls like the others."""
+    cpu = linux.cpus - 1
+    online = f"/sys/devices/system/cpu/cpu{cpu}/online"
+    for _ in range(2):
+        linux.run(f"echo 0 > {online}")
+        assert linux.run("cat /sys/devices/system/cpu/online").strip() == \
+            ("0" if cpu == 1 else f"0-{cpu - 1}")
+        linux.run(f"echo 1 > {online}")
+        assert linux.run("cat /sys/devices/system/cpu/online").strip() == f"0-{cpu}"
+    output, status = linux.status(f"sbxctl calls --count 300 --cpus {cpu}")
+    assert status == 0, output
+    console = linux.console()
+    assert console.count(f"sbx: commodity: vcpu {cpu} reset by INIT, waiting for STARTUP") == 2
+    starts = [v for v, _, _ in STARTED.findall(console) if int(v) == cpu]
+    assert len(starts) == 3, starts
+    assert "refused INIT/STARTUP IPI" not in console

@@ -2,9 +2,11 @@
 three CPUs (policy "cpus 2", QEMU -smp 3, command line "smp"), runs its SMP
 scenarios (tests/guest/scenarios_smp.c). INIT and STARTUP to its waiting vCPU
 start that vCPU in real mode inside the partition, where a read of the
-hypervisor's startup page faults; INIT or STARTUP to the running vCPU, to the CPU
-that is not the partition's, through a shorthand or to the sender itself is
-refused, counted, and never starts anything."""
+hypervisor's startup page faults; INIT and STARTUP to that vCPU, running, restart
+it there; INIT or STARTUP to the CPU that is not the partition's, through a
+shorthand or to the sender itself is refused, counted, and never starts anything.
+When the guest's triple fault stops the partition, the hypervisor kicks the other
+vCPU (halted with interrupts off) out of its guest, and it stops too."""
 import re
 
 import pytest
@@ -13,12 +15,11 @@ from sbx_machine import BUILD, ROOT, Machine, make_iso
 
 TIMEOUT = 600
 SMP_SCENARIOS = [
-    "startup-inside-partition", "startup-running-refused", "startup-unowned-refused",
+    "startup-inside-partition", "startup-running-restarts", "startup-unowned-refused",
     "startup-shorthand-refused", "startup-self-refused",
 ]
 REFUSED = re.compile(r"^sbx: commodity: refused INIT/STARTUP IPI, ICR 0x([0-9a-f]+) to apic id "
                      r"(\d+): (.+) \((\d+) refused\)$", re.M)
-RUNNING = "an INIT to a running vCPU (only a real INIT could reset it)"
 NOT_OURS = "the target CPU is not the commodity partition's"
 SHORTHAND = "a destination shorthand (self or all) in an INIT or STARTUP IPI"
 SELF = "an INIT or STARTUP IPI to the sender itself"
@@ -63,16 +64,30 @@ def test_every_smp_scenario_passes_and_only_those_run(run):
     assert "FATAL" not in run
 
 
-def test_the_waiting_vcpu_starts_at_our_trampoline(run):
-    """Exactly one vCPU start, of vCPU 1 on APIC ID 1, at the page the guest chose."""
+def test_the_waiting_vcpu_starts_at_our_trampoline_and_restarts(run):
+    """vCPU 1 on APIC ID 1 starts at the page the guest chose, then, reset by the
+    second INIT, at the next page (install_trampoline takes them in order)."""
     guest = re.search(r"^sbx-test: smp: trampoline at 0x([0-9a-f]+) reads the startup page at "
                       r"0x([0-9a-f]+)$", run, re.M)
     assert guest, "the guest did not say where its trampoline is"
     started = re.findall(r"^sbx: commodity: vcpu (\d+) \(apic id (\d+)\) started at "
                          r"0x([0-9a-f]+) in real mode$", run, re.M)
-    assert [(int(v), int(a), int(p, 16)) for v, a, p in started] == \
-        [(1, 1, int(guest.group(1), 16))]
+    first = int(guest.group(1), 16)
+    starts = [(int(v), int(a), int(p, 16)) for v, a, p in started]
+    assert starts[0] == (1, 1, first)
+    assert len(starts) == 2 and starts[1][:2] == (1, 1) and starts[1][2] > first, starts
+    reset = run.index("sbx: commodity: vcpu 1 reset by INIT, waiting for STARTUP")
+    assert run.index("started at 0x%x" % first) < reset < run.index("started at 0x%x" %
+                                                                    starts[1][2])
     assert int(guest.group(2), 16) == startup_page(run)
+
+
+def test_a_stopping_partition_stops_the_other_vcpu(run):
+    """vCPU 1 sits in its trampoline's HLT with interrupts off: only the hypervisor's
+    kick gets it out of its guest once the boot vCPU's triple fault stops the
+    partition."""
+    after = run[run.index("sbx: commodity: shutdown (triple fault)"):]
+    assert "sbx: commodity: vcpu 1 stopped: shutdown (triple fault)" in after
 
 
 def test_the_started_vcpu_cannot_read_the_startup_page(run):
@@ -86,15 +101,13 @@ def test_the_started_vcpu_cannot_read_the_startup_page(run):
 
 
 def test_every_other_startup_is_refused_and_counted(run):
-    """In scenario order: the INIT to the running vCPU (its INIT de-assert changes
-    nothing and its STARTUPs find it not waiting); the whole sequence to the CPU
-    that is not ours; the whole sequence through the all-but-self shorthand; the
-    INIT to ourselves. Nothing else is refused, and the count runs 1, 2, 3..."""
+    """In scenario order: the whole sequence to the CPU that is not ours; the whole
+    sequence through the all-but-self shorthand; the INIT to ourselves. Nothing else
+    is refused, and the count runs 1, 2, 3..."""
     refused = refusals(run)
     assert [count for *_, count in refused] == list(range(1, len(refused) + 1))
     sequence = [INIT | LEVEL_ASSERT, INIT, STARTUP, STARTUP]
-    expected = ([(INIT | LEVEL_ASSERT, 1, RUNNING)] +
-                [(mode, 2, NOT_OURS) for mode in sequence] +
+    expected = ([(mode, 2, NOT_OURS) for mode in sequence] +
                 [(mode, 0, SHORTHAND) for mode in sequence] +
                 [(INIT | LEVEL_ASSERT, 0, SELF)])
     assert [(icr & (DELIVERY_MODE | LEVEL_ASSERT), apic, why)

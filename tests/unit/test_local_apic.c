@@ -149,7 +149,7 @@ static void invalid_destinations_and_pages_are_refused_before_sending(void **sta
 static void wake_up_ipi_puts_the_guests_destination_back(void **state)
 {
 	(void)state;
-	assert_int_equal(local_apic_send_fixed(APIC_BASE, 2, 0xf0), 0);
+	assert_int_equal(local_apic_send_ipi(APIC_BASE, 2, ICR_DELIVERY_FIXED | 0xf0), 0);
 	assert_int_equal(write_count, 3);
 	assert_write(0, LOCAL_APIC_ICR_HIGH, 0x02000000);
 	assert_write(1, LOCAL_APIC_ICR_LOW, 0x000000f0);   /* fixed, physical, no shorthand */
@@ -157,11 +157,20 @@ static void wake_up_ipi_puts_the_guests_destination_back(void **state)
 	assert_write(2, LOCAL_APIC_ICR_HIGH, GUEST_ICR_HIGH);
 }
 
+static void kick_is_an_nmi_to_one_physical_id(void **state)
+{
+	(void)state;
+	assert_int_equal(local_apic_send_ipi(APIC_BASE, 3, ICR_DELIVERY_NMI), 0);
+	assert_write(0, LOCAL_APIC_ICR_HIGH, 0x03000000);
+	assert_write(1, LOCAL_APIC_ICR_LOW, 0x00000400);
+	assert_write(2, LOCAL_APIC_ICR_HIGH, GUEST_ICR_HIGH);
+}
+
 static void wake_up_ipi_never_delivered_is_an_error(void **state)
 {
 	(void)state;
 	never_delivers = 1;
-	assert_int_equal(local_apic_send_fixed(APIC_BASE, 2, 0xf0), -1);
+	assert_int_equal(local_apic_send_ipi(APIC_BASE, 2, ICR_DELIVERY_FIXED | 0xf0), -1);
 	assert_int_equal(write_count, 1);
 	assert_write(0, LOCAL_APIC_ICR_HIGH, GUEST_ICR_HIGH);
 }
@@ -175,6 +184,7 @@ int main(void)
 		cmocka_unit_test_setup(an_apic_that_never_delivers_is_an_error_not_a_hang, reset),
 		cmocka_unit_test_setup(wake_up_ipi_puts_the_guests_destination_back, reset),
 		cmocka_unit_test_setup(wake_up_ipi_never_delivered_is_an_error, reset),
+		cmocka_unit_test_setup(kick_is_an_nmi_to_one_physical_id, reset),
 		cmocka_unit_test_setup(invalid_destinations_and_pages_are_refused_before_sending,
 				       reset),
 	};

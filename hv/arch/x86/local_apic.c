@@ -66,14 +66,13 @@ static int send(uint64_t apic_base, struct icr_command command)
 	return wait_delivered(apic_base);
 }
 
-int local_apic_send_fixed(uint64_t apic_base, uint32_t apic_id, uint8_t vector)
+int local_apic_send_ipi(uint64_t apic_base, uint32_t apic_id, uint32_t command)
 {
 	uint32_t saved_high = mmio_read32(apic_base + LOCAL_APIC_ICR_HIGH);
-	struct icr_command command = {
+	int result = send(apic_base, (struct icr_command){
 		.high = apic_id << ICR_DESTINATION_SHIFT,
-		.low = ICR_DELIVERY_FIXED | vector,
-	};
-	int result = send(apic_base, command);
+		.low = command,
+	});
 
 	mmio_write32(apic_base + LOCAL_APIC_ICR_HIGH, saved_high);
 	return result;

@@ -16,6 +16,7 @@
 #define LOCAL_APIC_ICR_HIGH     0x310
 
 #define ICR_DELIVERY_FIXED    0x00000000u
+#define ICR_DELIVERY_NMI      0x00000400u
 #define ICR_DELIVERY_INIT     0x00000500u
 #define ICR_DELIVERY_STARTUP  0x00000600u
 #define ICR_DELIVERY_PENDING  0x00001000u   /* read-only: the last IPI is not sent yet */
@@ -43,11 +44,12 @@ struct icr_command icr_init(uint8_t apic_id, int assert);
  * start_page >> 4, IP = 0). The page must be valid (local_apic_start_cpu checks). */
 struct icr_command icr_startup(uint8_t apic_id, uint64_t start_page);
 
-/* A fixed IPI of `vector` to one xAPIC ID. The ICR is also the commodity OS's
- * (it runs on this CPU, and its ICR high write may be waiting for its ICR low
- * write): ICR high is put back as it was. Returns 0, or -1 if the APIC never
- * delivered. */
-int local_apic_send_fixed(uint64_t apic_base, uint32_t apic_id, uint8_t vector);
+/* An IPI to one xAPIC ID, physical destination: `command` is ICR low's delivery
+ * mode and vector (ICR_DELIVERY_FIXED | vector, ICR_DELIVERY_NMI). The ICR is also
+ * the commodity OS's (it runs on this CPU, and its ICR high write may be waiting for
+ * its ICR low write): ICR high is put back as it was. Returns 0, or -1 if the APIC
+ * never delivered. */
+int local_apic_send_ipi(uint64_t apic_base, uint32_t apic_id, uint32_t command);
 
 /* Software-enables the running CPU's APIC, which after INIT accepts no fixed
  * interrupt: a parked AP's wake-up IPI is one. */

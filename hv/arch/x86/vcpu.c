@@ -278,6 +278,16 @@ static const char *npf_kind(uint64_t info)
 	return "nested page fault (read) at";
 }
 
+/* The kick an INIT sent (ap_vcpu.c) arrived: the vCPU stops here. */
+static bool take_reset(struct vcpu *vcpu)
+{
+	uint32_t resetting = VCPU_RESETTING;
+
+	return __atomic_compare_exchange_n(&vcpu->startup_state, &resetting,
+					   VCPU_WAITING_FOR_STARTUP, false, __ATOMIC_ACQ_REL,
+					   __ATOMIC_ACQUIRE);
+}
+
 static enum run_outcome handle_exit(struct vcpu *vcpu)
 {
 	struct partition *partition = vcpu->partition;
@@ -301,10 +311,11 @@ static enum run_outcome handle_exit(struct vcpu *vcpu)
 	case VMEXIT_CLGI: case VMEXIT_SKINIT: case VMEXIT_INVLPGA:
 		return vcpu_violation(vcpu, VECTOR_UD, "SVM instruction, exit code", code);
 	case VMEXIT_NMI:
-		/* Only the securebox intercepts NMIs: it has no IDT, and another CPU
-		 * of the commodity OS may send this one. It belongs to the commodity
-		 * vCPU this CPU runs. */
+		/* The securebox, which has no IDT, never gets an NMI; a commodity
+		 * vCPU gets its own, except the hypervisor's kick for an INIT. */
 		host_interrupts_take_nmi();
+		if (take_reset(vcpu))
+			return RUN_RESET;
 		vcpu->cpu->nmi_owed = true;
 		return RUN_CONTINUE;
 	case VMEXIT_SHUTDOWN:
@@ -360,11 +371,14 @@ enum run_outcome vcpu_run_once(struct vcpu *vcpu, struct cpu *cpu)
 	 * be stale. */
 	vmcb->control.tlb_control = vcpu->last_cpu == cpu ? VMCB_TLB_CONTROL_DO_NOTHING :
 							    VMCB_TLB_CONTROL_FLUSH_ALL;
+	/* An NMI that reached the securebox's CPU (it may be an INIT's kick). */
 	if (cpu->nmi_owed && vcpu == cpu->vcpu &&
 	    !(vmcb->control.event_injection & VMCB_EVENT_VALID)) {
+		cpu->nmi_owed = false;
+		if (take_reset(vcpu))
+			return RUN_RESET;
 		vmcb->control.event_injection = VMCB_EVENT_TYPE_NMI | VMCB_EVENT_VALID |
 						VECTOR_NMI;
-		cpu->nmi_owed = false;
 	}
 	vcpu->cpu = cpu;
 	vcpu->last_cpu = cpu;
