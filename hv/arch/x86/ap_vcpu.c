@@ -57,6 +57,14 @@ static void refuse(uint32_t icr_low, uint32_t icr_high, const char *why)
 		       "(%lu refused)\n", icr_low, icr_high >> ICR_DESTINATION_SHIFT, why, count);
 }
 
+static void wake(const struct vcpu *vcpu)
+{
+	if (local_apic_send_ipi(LOCAL_APIC_DEFAULT_BASE, machine->apic_id[vcpu->index],
+				ICR_DELIVERY_FIXED | WAKE_VECTOR))
+		printk("sbx: commodity: vcpu %u: the wake-up IPI to its CPU was not delivered\n",
+		       vcpu->index);
+}
+
 static void kick(const struct vcpu *vcpu)
 {
 	if (local_apic_send_ipi(LOCAL_APIC_DEFAULT_BASE, machine->apic_id[vcpu->index],
@@ -103,11 +111,8 @@ void ap_vcpu_startup_ipi(struct vcpu *sender, uint32_t icr_low, uint32_t icr_hig
 	spin_unlock(&startup_lock);
 	if (refusal)
 		refuse(icr_low, icr_high, refusal);
-	else if (next == VCPU_STARTING && current != VCPU_STARTING &&
-		 local_apic_send_ipi(LOCAL_APIC_DEFAULT_BASE, machine->apic_id[ipi.target],
-				     ICR_DELIVERY_FIXED | WAKE_VECTOR))
-		printk("sbx: commodity: vcpu %u: the wake-up IPI to its CPU was not delivered\n",
-		       ipi.target);
+	else if (next == VCPU_STARTING && current != VCPU_STARTING)
+		wake(target);
 	else if (next == VCPU_RESETTING && current == VCPU_RUNNING)
 		reset(target, icr_low, icr_high);
 }
