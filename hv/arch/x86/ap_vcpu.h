@@ -3,7 +3,7 @@
  * (vcpu_startup.h), then runs that vCPU, from the STARTUP vector in real mode, under
  * the partition's nested page tables, until the partition stops. An INIT to a
  * running vCPU (the boot one too) kicks its CPU out of the guest with an NMI and
- * makes the vCPU wait for STARTUP again; so does nothing else. */
+ * makes the vCPU wait for STARTUP again. */
 #ifndef SBX_HV_X86_AP_VCPU_H
 #define SBX_HV_X86_AP_VCPU_H
 

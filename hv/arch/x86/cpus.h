@@ -30,8 +30,9 @@ struct cpu {
 	/* The commodity vCPU this CPU runs, or NULL: a CPU the policy does not give
 	 * the commodity OS stays parked for good. Set before the CPU starts. */
 	struct vcpu *vcpu;
-	/* An NMI arrived while this CPU ran the securebox: it is the commodity vCPU's,
-	 * delivered when that vCPU runs next. Only this CPU reads or writes it. */
+	/* The hypervisor took an NMI on this CPU (while it ran the securebox or the
+	 * commodity vCPU): it is the commodity vCPU's, delivered when that vCPU runs
+	 * next, unless it was an INIT's kick. Only this CPU reads or writes it. */
 	bool nmi_owed;
 };
 

@@ -2,9 +2,10 @@
  * which stay pending for the guest it runs next. Two moments are the exception, and
  * both drop what they take:
  * - an AP waiting for its vCPU to be started sleeps until an IPI wakes it;
- * - an NMI that arrives while the securebox runs (intercepted, so that the securebox,
- *   which has no IDT, never sees it) is taken and dropped in the host, to be
- *   delivered to the commodity vCPU of that CPU instead (vcpu.c). */
+ * - an NMI that arrives while a partition runs (both intercept NMIs: the securebox
+ *   has no IDT, and the hypervisor kicks commodity vCPUs with them) is taken and
+ *   dropped in the host; one that was the commodity OS's is injected into the
+ *   commodity vCPU of that CPU when it runs next (vcpu.c). */
 #ifndef SBX_HV_X86_HOST_INTERRUPTS_H
 #define SBX_HV_X86_HOST_INTERRUPTS_H
 

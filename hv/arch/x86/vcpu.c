@@ -371,7 +371,8 @@ enum run_outcome vcpu_run_once(struct vcpu *vcpu, struct cpu *cpu)
 	 * be stale. */
 	vmcb->control.tlb_control = vcpu->last_cpu == cpu ? VMCB_TLB_CONTROL_DO_NOTHING :
 							    VMCB_TLB_CONTROL_FLUSH_ALL;
-	/* An NMI that reached the securebox's CPU (it may be an INIT's kick). */
+	/* An NMI the hypervisor took on this CPU for this vCPU (it may be an INIT's
+	 * kick that reached the CPU while it ran the securebox). */
 	if (cpu->nmi_owed && vcpu == cpu->vcpu &&
 	    !(vmcb->control.event_injection & VMCB_EVENT_VALID)) {
 		cpu->nmi_owed = false;
