@@ -48,9 +48,8 @@ extern const char smp_trampoline[], smp_trampoline_end[];
 extern const char smp_trampoline_ran[], smp_trampoline_faulted[], smp_trampoline_read[];
 extern const char smp_trampoline_read_value[], smp_trampoline_target_segment[];
 
-/* A MOV r/m32 store (opcode 89), as Linux writes the xAPIC: the hypervisor decodes
- * only those (89, C7), and for a constant address the compiler may pick another
- * encoding (MOV moffs32, EAX). */
+/* A MOV r/m32 store (opcode 89), as Linux writes the xAPIC, whatever encoding the
+ * compiler would pick for a constant address. */
 static void apic_write(uint32_t offset, uint32_t value)
 {
 	__asm__ volatile("movl %1, (%0)" : : "r"(APIC_BASE + offset), "r"(value) : "memory");
